@@ -1,0 +1,171 @@
+// RFC 9113 §8: HTTP semantics of header lists. A list that breaks a rule is "malformed" (§8.1.1): the engine answers
+// with a stream error PROTOCOL_ERROR, never a connection error, so other streams are unaffected.
+
+export type HeaderList = Array<[string, string]>;
+
+/** Which header block of a stream is being checked. */
+export type BlockKind = 'request' | 'response' | 'trailers' | 'push-request';
+
+/** What a valid request or response block told us, so the engine need not scan the list again. */
+export interface BlockInfo {
+  method: string;
+  status: number;
+  /** -1 when absent. Checked against the DATA received (§8.1.1). */
+  contentLength: number;
+  /** :protocol of an extended CONNECT (RFC 8441), '' otherwise. */
+  protocol: string;
+}
+
+// RFC 9113 §8.2.2: connection-specific fields are forbidden.
+const CONNECTION_SPECIFIC = new Set(['connection', 'proxy-connection', 'keep-alive', 'transfer-encoding', 'upgrade']);
+
+const REQUEST_PSEUDO = new Set([':method', ':scheme', ':authority', ':path', ':protocol']);
+
+// RFC 9110 §5.1 token characters, lowercase only (§8.2.1 forbids uppercase in HTTP/2 field names).
+const NAME_CHAR = new Uint8Array(128);
+for (const c of "!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyz") NAME_CHAR[c.charCodeAt(0)] = 1;
+
+/** RFC 9113 §8.2.1: a field name is a non-empty lowercase token. Returns an error text or ''. */
+export function checkFieldName(name: string, start: number): string {
+  if (name.length <= start) return 'empty field name';
+  for (let i = start; i < name.length; i++) {
+    const c = name.charCodeAt(i);
+    if (c >= 128 || NAME_CHAR[c] === 0) {
+      return c >= 0x41 && c <= 0x5a ? `uppercase field name "${name}"` : `invalid character in field name "${name}"`;
+    }
+  }
+  return '';
+}
+
+/** RFC 9113 §8.2.1: no NUL, CR or LF in a value, no leading or trailing SP/HTAB. Returns an error text or ''. */
+export function checkFieldValue(name: string, value: string): string {
+  const n = value.length;
+  if (n === 0) return '';
+  const first = value.charCodeAt(0);
+  const last = value.charCodeAt(n - 1);
+  if (first === 0x20 || first === 0x09 || last === 0x20 || last === 0x09) {
+    return `leading or trailing whitespace in the value of "${name}"`;
+  }
+  for (let i = 0; i < n; i++) {
+    const c = value.charCodeAt(i);
+    if (c === 0 || c === 0x0a || c === 0x0d) return `NUL, CR or LF in the value of "${name}"`;
+  }
+  return '';
+}
+
+function parseContentLength(value: string): number {
+  // RFC 9110 §8.6: 1*DIGIT. A list of identical values is tolerated by some; HTTP/2 peers must not send one.
+  if (value.length === 0 || value.length > 15) return -2;
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c < 0x30 || c > 0x39) return -2;
+  }
+  return Number(value);
+}
+
+/**
+ * Checks one header block against RFC 9113 §8 and fills `info`. Returns '' when valid, else the reason it is
+ * malformed (used as debug text). `connectProtocolEnabled`: we sent SETTINGS_ENABLE_CONNECT_PROTOCOL=1 (RFC 8441 §4).
+ */
+export function checkHeaderBlock(
+  headers: HeaderList,
+  kind: BlockKind,
+  info: BlockInfo,
+  connectProtocolEnabled = false,
+): string {
+  info.method = '';
+  info.status = 0;
+  info.contentLength = -1;
+  info.protocol = '';
+  let scheme = '';
+  let path = '';
+  let authority: string | undefined;
+  let host: string | undefined;
+  let seenRegular = false;
+  let seenStatus = false;
+  let seenPath = false;
+  let seenPseudo = 0; // bitmask of request pseudo-headers seen, to reject duplicates
+  for (let i = 0; i < headers.length; i++) {
+    const [name, value] = headers[i]!;
+    const pseudo = name.charCodeAt(0) === 0x3a; // ':'
+    const nameError = checkFieldName(name, pseudo ? 1 : 0);
+    if (nameError) return nameError;
+    const valueError = checkFieldValue(name, value);
+    if (valueError) return valueError;
+    if (pseudo) {
+      // RFC 9113 §8.3: pseudo-headers come first, only the defined ones, each once, none in trailers.
+      if (kind === 'trailers') return `pseudo-header ${name} in trailers`;
+      if (seenRegular) return `pseudo-header ${name} after a regular field`;
+      if (kind === 'response') {
+        if (name !== ':status') return `pseudo-header ${name} in a response`;
+        if (seenStatus) return 'duplicate :status';
+        seenStatus = true;
+        if (value.length !== 3 || !/^[1-9][0-9][0-9]$/.test(value)) return `invalid :status "${value}"`;
+        info.status = Number(value);
+        continue;
+      }
+      if (!REQUEST_PSEUDO.has(name)) return `pseudo-header ${name} in a request`;
+      const bit = name === ':method' ? 1 : name === ':scheme' ? 2 : name === ':authority' ? 4 : name === ':path' ? 8 : 16;
+      if (seenPseudo & bit) return `duplicate ${name}`;
+      seenPseudo |= bit;
+      switch (bit) {
+        case 1:
+          info.method = value;
+          break;
+        case 2:
+          scheme = value;
+          break;
+        case 4:
+          authority = value;
+          break;
+        case 8:
+          path = value;
+          seenPath = true;
+          break;
+        default:
+          info.protocol = value;
+      }
+      continue;
+    }
+    seenRegular = true;
+    if (CONNECTION_SPECIFIC.has(name)) return `connection-specific field "${name}"`;
+    if (name === 'te' && value !== 'trailers') return `te: "${value}" (only "trailers" is allowed)`;
+    if (name === 'content-length' && kind !== 'trailers') {
+      const n = parseContentLength(value);
+      if (n === -2 || (info.contentLength >= 0 && info.contentLength !== n)) return `invalid content-length "${value}"`;
+      info.contentLength = n;
+    } else if (name === 'host') {
+      host = value;
+    }
+  }
+  if (kind === 'trailers') return '';
+  if (kind === 'response') return seenStatus ? '' : 'missing :status';
+  // Requests, RFC 9113 §8.3.1 and RFC 8441 §4.
+  if (!(seenPseudo & 1)) return 'missing :method';
+  if (info.protocol !== '') {
+    if (!connectProtocolEnabled) return ':protocol without SETTINGS_ENABLE_CONNECT_PROTOCOL';
+    if (info.method !== 'CONNECT') return ':protocol on a non-CONNECT request';
+  }
+  if (info.method === 'CONNECT' && info.protocol === '') {
+    // §8.5: plain CONNECT has only :method and :authority.
+    if (seenPseudo & (2 | 8)) return 'CONNECT with :scheme or :path';
+    if (!authority) return 'CONNECT without :authority';
+    return '';
+  }
+  if (!(seenPseudo & 2)) return 'missing :scheme';
+  if (!seenPath) return 'missing :path';
+  if (path === '') return 'empty :path';
+  if ((scheme === 'http' || scheme === 'https') && path.charCodeAt(0) !== 0x2f && !(path === '*' && info.method === 'OPTIONS')) {
+    return `invalid :path "${path}"`;
+  }
+  if (kind === 'push-request' && info.method !== 'GET' && info.method !== 'HEAD') {
+    return `pushed request with method ${info.method} (must be safe and cacheable, §8.4)`;
+  }
+  // §8.3.1: Host and :authority must not disagree.
+  if (authority !== undefined && host !== undefined && authority !== host) return ':authority and host differ';
+  return '';
+}
+
+export function newBlockInfo(): BlockInfo {
+  return { method: '', status: 0, contentLength: -1, protocol: '' };
+}

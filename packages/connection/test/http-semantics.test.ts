@@ -1,0 +1,84 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { checkHeaderBlock, newBlockInfo, type BlockKind, type HeaderList } from '../src/engine/http-semantics.js';
+
+const GET: HeaderList = [
+  [':method', 'GET'],
+  [':scheme', 'https'],
+  [':authority', 'example.com'],
+  [':path', '/'],
+];
+
+function check(headers: HeaderList, kind: BlockKind = 'request', connectProtocol = false) {
+  const info = newBlockInfo();
+  return { error: checkHeaderBlock(headers, kind, info, connectProtocol), info };
+}
+
+test('valid request fills method and content-length', () => {
+  const { error, info } = check([...GET, ['content-length', '12'], ['te', 'trailers']]);
+  assert.is(error, '');
+  assert.is(info.method, 'GET');
+  assert.is(info.contentLength, 12);
+});
+
+test('valid response and trailers', () => {
+  assert.is(check([[':status', '204'], ['x', 'y']], 'response').info.status, 204);
+  assert.is(check([['grpc-status', '0']], 'trailers').error, '');
+});
+
+// Each row: a malformed block and the reason text we expect (RFC 9113 §8.2, §8.3).
+const MALFORMED: Array<[string, HeaderList, BlockKind, string]> = [
+  ['uppercase name', [...GET, ['X-Foo', 'a']], 'request', 'uppercase field name "X-Foo"'],
+  ['empty name', [...GET, ['', 'a']], 'request', 'empty field name'],
+  ['space in name', [...GET, ['x y', 'a']], 'request', 'invalid character in field name "x y"'],
+  ['CR in value', [...GET, ['x', 'a\rb']], 'request', 'NUL, CR or LF in the value of "x"'],
+  ['NUL in value', [...GET, ['x', 'a\0b']], 'request', 'NUL, CR or LF in the value of "x"'],
+  ['leading space', [...GET, ['x', ' a']], 'request', 'leading or trailing whitespace in the value of "x"'],
+  ['trailing tab', [...GET, ['x', 'a\t']], 'request', 'leading or trailing whitespace in the value of "x"'],
+  ['connection', [...GET, ['connection', 'keep-alive']], 'request', 'connection-specific field "connection"'],
+  ['transfer-encoding', [...GET, ['transfer-encoding', 'chunked']], 'request', 'connection-specific field "transfer-encoding"'],
+  ['upgrade', [...GET, ['upgrade', 'h2c']], 'request', 'connection-specific field "upgrade"'],
+  ['te gzip', [...GET, ['te', 'gzip']], 'request', 'te: "gzip" (only "trailers" is allowed)'],
+  ['pseudo after regular', [[':method', 'GET'], ['x', '1'], [':scheme', 'http'], [':path', '/']], 'request', 'pseudo-header :scheme after a regular field'],
+  ['unknown pseudo', [...GET, [':foo', 'x']], 'request', 'pseudo-header :foo in a request'],
+  ['response pseudo in request', [...GET, [':status', '200']], 'request', 'pseudo-header :status in a request'],
+  ['duplicate :path', [...GET, [':path', '/']], 'request', 'duplicate :path'],
+  ['missing :method', GET.slice(1), 'request', 'missing :method'],
+  ['missing :scheme', [GET[0]!, GET[2]!, GET[3]!], 'request', 'missing :scheme'],
+  ['missing :path', GET.slice(0, 3), 'request', 'missing :path'],
+  ['empty :path', [...GET.slice(0, 3), [':path', '']], 'request', 'empty :path'],
+  ['relative :path', [...GET.slice(0, 3), [':path', 'a/b']], 'request', 'invalid :path "a/b"'],
+  ['bad content-length', [...GET, ['content-length', '1x']], 'request', 'invalid content-length "1x"'],
+  ['conflicting content-length', [...GET, ['content-length', '1'], ['content-length', '2']], 'request', 'invalid content-length "2"'],
+  ['host differs', [...GET, ['host', 'other.com']], 'request', ':authority and host differ'],
+  ['CONNECT with :path', [[':method', 'CONNECT'], [':authority', 'a:443'], [':path', '/']], 'request', 'CONNECT with :scheme or :path'],
+  ['CONNECT without :authority', [[':method', 'CONNECT']], 'request', 'CONNECT without :authority'],
+  [':protocol not enabled', [[':method', 'CONNECT'], [':protocol', 'websocket'], [':scheme', 'https'], [':path', '/'], [':authority', 'a']], 'request', ':protocol without SETTINGS_ENABLE_CONNECT_PROTOCOL'],
+  ['pseudo in trailers', [[':status', '200']], 'trailers', 'pseudo-header :status in trailers'],
+  ['missing :status', [['x', '1']], 'response', 'missing :status'],
+  ['bad :status', [[':status', '20']], 'response', 'invalid :status "20"'],
+  ['request pseudo in response', [[':status', '200'], [':path', '/']], 'response', 'pseudo-header :path in a response'],
+  ['duplicate :status', [[':status', '200'], [':status', '200']], 'response', 'duplicate :status'],
+  ['pushed POST', [[':method', 'POST'], [':scheme', 'https'], [':path', '/'], [':authority', 'a']], 'push-request', 'pushed request with method POST (must be safe and cacheable, §8.4)'],
+];
+
+for (const [label, headers, kind, reason] of MALFORMED) {
+  test(`malformed: ${label}`, () => {
+    assert.is(check(headers, kind).error, reason);
+  });
+}
+
+test('CONNECT and extended CONNECT', () => {
+  assert.is(check([[':method', 'CONNECT'], [':authority', 'a:443']]).error, '');
+  const ws: HeaderList = [[':method', 'CONNECT'], [':protocol', 'websocket'], [':scheme', 'https'], [':path', '/chat'], [':authority', 'a']];
+  const { error, info } = check(ws, 'request', true);
+  assert.is(error, '');
+  assert.is(info.protocol, 'websocket');
+  assert.is(check([[':method', 'GET'], ...ws.slice(1)], 'request', true).error, ':protocol on a non-CONNECT request');
+});
+
+test('OPTIONS * is allowed', () => {
+  assert.is(check([[':method', 'OPTIONS'], [':scheme', 'http'], [':path', '*'], [':authority', 'a']]).error, '');
+});
+
+test.run();
