@@ -1,0 +1,59 @@
+/**
+ * Bounded memory of closed streams: the last `capacity` closures, id → closed state, evicted oldest-first.
+ * It also keeps, per id parity, the highest id it has evicted, so an id that is not remembered can be told apart:
+ * above that mark it was never opened, at or below it it may have been closed long ago.
+ */
+export class ClosedRing {
+  readonly capacity: number;
+  private readonly order: Int32Array;
+  private readonly states = new Map<number, number>();
+  private head = 0;
+  /** Highest evicted id, [even, odd]. */
+  private readonly evictedMax = [0, 0];
+
+  constructor(capacity: number) {
+    if (!Number.isInteger(capacity) || capacity < 0) throw new RangeError(`closed-stream memory must be an integer >= 0, got ${capacity}`);
+    this.capacity = capacity;
+    this.order = new Int32Array(capacity);
+  }
+
+  /** How many closed streams are remembered. */
+  get size(): number {
+    return this.states.size;
+  }
+
+  /** The closed state remembered for `id`, or undefined. */
+  get(id: number): number | undefined {
+    return this.states.get(id);
+  }
+
+  /** Remember `id` as closed in `state`; an id already remembered keeps its age and takes the new state. */
+  set(id: number, state: number): void {
+    if (this.states.has(id)) {
+      this.states.set(id, state);
+      return;
+    }
+    if (this.capacity === 0) {
+      this.evicted(id);
+      return;
+    }
+    if (this.states.size === this.capacity) {
+      const oldest = this.order[this.head]!;
+      this.states.delete(oldest);
+      this.evicted(oldest);
+    }
+    this.order[this.head] = id;
+    this.head = this.head + 1 === this.capacity ? 0 : this.head + 1;
+    this.states.set(id, state);
+  }
+
+  /** True if an id of this parity at or above `id` has been forgotten, so `id` may have been closed long ago. */
+  mayHaveForgotten(id: number): boolean {
+    return id <= this.evictedMax[id & 1]!;
+  }
+
+  private evicted(id: number): void {
+    const parity = id & 1;
+    if (id > this.evictedMax[parity]!) this.evictedMax[parity] = id;
+  }
+}
