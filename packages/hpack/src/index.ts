@@ -1,1 +1,36 @@
-export {};
+export { Decoder, type DecodedHeader, type DecoderOptions } from './decoder.js';
+export { Encoder, type EncoderOptions, type HeaderField } from './encoder.js';
+export { FAR_OVER_LIMIT_FACTOR, HeaderListTooLargeError, HpackError, type HpackErrorReason } from './errors.js';
+export { ByteReader, ByteWriter } from './byte-writer.js';
+export { MAX_INTEGER, readInteger, writeInteger } from './integer.js';
+export {
+  HUFFMAN_ALWAYS,
+  HUFFMAN_AUTO,
+  HUFFMAN_NEVER,
+  type HuffmanMode,
+  readStringLiteral,
+  skipStringLiteral,
+  writeStringLiteral,
+} from './string-literal.js';
+export {
+  huffmanDecode,
+  huffmanDecodeInto,
+  huffmanDecodeToString,
+  huffmanEncode,
+  huffmanEncodedLength,
+  huffmanEncodeInto,
+  huffmanMaxDecodedLength,
+} from './huffman.js';
+export { EOS_SYMBOL, HUFFMAN_CODE_LENGTHS, HUFFMAN_CODES } from './huffman-code.js';
+export { latin1Decode, latin1Encode, latin1EncodeInto } from './latin1.js';
+export { STATIC_TABLE, STATIC_TABLE_LENGTH } from './static-table.js';
+export { DynamicTable, ENTRY_OVERHEAD, entrySize } from './dynamic-table.js';
+export {
+  chooseRepresentation,
+  INDEX,
+  LONG_PATH_LENGTH,
+  namePolicy,
+  NEVER_INDEX,
+  NO_INDEX,
+  SHORT_COOKIE_LENGTH,
+} from './indexing-policy.js';

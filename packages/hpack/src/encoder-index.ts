@@ -1,0 +1,58 @@
+import { namePolicy } from './indexing-policy.js';
+import { STATIC_TABLE } from './static-table.js';
+
+/**
+ * What the encoder knows about one field name: where it is in the static table, which of its
+ * values are in the static or dynamic table, and its indexing policy. Dynamic entries are
+ * identified by their insertion number ("seq"); an entry's index is then
+ * 61 + (insertCount - seq), computed in O(1) without touching the table.
+ */
+export class NameEntry {
+  /** First static index with this name (0 if none). */
+  readonly staticIndex: number;
+  /** Static (name, value) matches: value → static index. Shared, never mutated. */
+  readonly staticValues: ReadonlyMap<string, number> | null;
+  /** Policy kind from indexing-policy.ts. */
+  readonly policy: number;
+  /** value → seq of the newest dynamic entry with this (name, value). */
+  dynamicValues: Map<string, number> | null = null;
+  /** seq of the newest dynamic entry with this name (-1 if none). */
+  latestSeq = -1;
+  /** How many dynamic entries have this name. */
+  dynamicCount = 0;
+
+  constructor(staticIndex: number, staticValues: ReadonlyMap<string, number> | null, policy: number) {
+    this.staticIndex = staticIndex;
+    this.staticValues = staticValues;
+    this.policy = policy;
+  }
+}
+
+interface StaticName {
+  index: number;
+  values: Map<string, number>;
+}
+
+/** Static table names → their first index and their (name, value) matches (empty values included). */
+const STATIC_NAMES_INDEX: ReadonlyMap<string, StaticName> = buildStaticIndex();
+
+function buildStaticIndex(): Map<string, StaticName> {
+  const byName = new Map<string, StaticName>();
+  STATIC_TABLE.forEach(([name, value], i) => {
+    const index = i + 1;
+    let entry = byName.get(name);
+    if (entry === undefined) {
+      entry = { index, values: new Map() };
+      byName.set(name, entry);
+    }
+    entry.values.set(value, index);
+  });
+  return byName;
+}
+
+/** A fresh name map for one encoder, holding an entry for every static name. */
+export function createNameIndex(): Map<string, NameEntry> {
+  const names = new Map<string, NameEntry>();
+  for (const [name, { index, values }] of STATIC_NAMES_INDEX) names.set(name, new NameEntry(index, values, namePolicy(name)));
+  return names;
+}
