@@ -53,6 +53,8 @@ test('§6.9.2: window negative after a decrease; sending stays blocked until upd
   assert.is(s.size, 5_535 - 49_151);
   assert.is(s.available, 0);
   assert.is(sendable(s, conn), 0);
+  consumeSent(s, conn, 0); // an empty DATA frame (e.g. END_STREAM) is fine on a negative window
+  assert.throws(() => consumeSent(s, conn, 1), isRange);
   assert.is(s.update(40_000), false, 'still negative: not opened');
   assert.is(s.size, -3_616);
   assert.is(s.update(3_616), false, 'exactly 0: not opened');
