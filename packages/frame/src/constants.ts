@@ -16,6 +16,21 @@ export const FrameType = {
 } as const;
 export type FrameTypeCode = (typeof FrameType)[keyof typeof FrameType];
 
+/**
+ * The `type` the decoder gives a frame whose wire type it does not know (RFC 9113 §4.1, §5.5: such frames
+ * MUST be ignored, except that one inside a field block is a connection error, which the engine checks).
+ * The wire type is kept in `UnknownFrame.frameType`.
+ */
+export const UNKNOWN_FRAME_TYPE = -1;
+
+const frameTypeNames: Record<number, string> = Object.fromEntries(
+  Object.entries(FrameType).map(([k, v]) => [v, k]),
+);
+/** Name of a frame type for messages and logs, or `UNKNOWN_0x..`. */
+export function frameTypeName(type: number): string {
+  return frameTypeNames[type] ?? `UNKNOWN_0x${type.toString(16)}`;
+}
+
 // RFC 9113 §6 frame flags.
 export const Flag = {
   END_STREAM: 0x1,

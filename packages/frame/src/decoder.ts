@@ -1,0 +1,179 @@
+import {
+  DEFAULT_MAX_FRAME_SIZE,
+  ErrorCode,
+  FRAME_HEADER_LENGTH,
+  MAX_MAX_FRAME_SIZE,
+  frameTypeName,
+} from './constants.js';
+import { H2Error, connectionError } from './errors.js';
+import { EMPTY_BYTES } from './bytes.js';
+import { parseFrame } from './parse.js';
+import type { Frame } from './types.js';
+
+export interface FrameDecoderOptions {
+  /** Our SETTINGS_MAX_FRAME_SIZE as the peer knows it; larger frames are a FRAME_SIZE_ERROR. Default 16384. */
+  maxFrameSize?: number;
+}
+
+/**
+ * Sans-IO, resumable HTTP/2 frame decoder (RFC 9113 §4). Push bytes as they arrive, then call `next()`
+ * until it returns null. It does not consume the client connection preface.
+ *
+ * Pushed chunks are held by reference, not concatenated. A frame lying wholly inside one chunk is returned
+ * as views into that chunk; only a frame that straddles chunks is copied, once, into a buffer of its own
+ * size (and only when all its bytes have arrived). So callers must not overwrite a chunk after pushing it.
+ *
+ * Errors: `next()` throws H2Error. A connection-scope error leaves the decoder failed (every later `next()`
+ * throws the same error); a stream-scope error has consumed its frame, and decoding can go on.
+ */
+export class FrameDecoder {
+  private maxFrameSize: number;
+  /** Pushed chunks not yet fully consumed; `chunks[head]` is read from offset `pos`. */
+  private chunks: Uint8Array[] = [];
+  private head = 0;
+  private pos = 0;
+  /** Unread octets across `chunks`. */
+  private queued = 0;
+  /** Whether the header of the frame in progress has been read into the h* fields. */
+  private haveHeader = false;
+  private hLength = 0;
+  private hType = 0;
+  private hFlags = 0;
+  private hStreamId = 0;
+  private readonly headerScratch = new Uint8Array(FRAME_HEADER_LENGTH);
+  private failure: H2Error | null = null;
+
+  constructor(options: FrameDecoderOptions = {}) {
+    this.maxFrameSize = checkMaxFrameSize(options.maxFrameSize ?? DEFAULT_MAX_FRAME_SIZE);
+  }
+
+  /** Octets pushed but not yet returned as part of a frame (a frame header already read counts). */
+  get buffered(): number {
+    return this.queued + (this.haveHeader ? FRAME_HEADER_LENGTH : 0);
+  }
+
+  /** The largest frame payload currently accepted. */
+  get maxFrameSizeLimit(): number {
+    return this.maxFrameSize;
+  }
+
+  /** The connection error that stopped this decoder, if any. */
+  get error(): H2Error | null {
+    return this.failure;
+  }
+
+  /**
+   * Raise (or lower) the accepted payload size; the engine calls this once the peer has ACKed our
+   * SETTINGS_MAX_FRAME_SIZE (RFC 9113 §6.5.3). Takes effect from the next frame header read.
+   */
+  setMaxFrameSize(size: number): void {
+    this.maxFrameSize = checkMaxFrameSize(size);
+  }
+
+  push(chunk: Uint8Array): void {
+    if (chunk.length === 0) return;
+    this.chunks.push(chunk);
+    this.queued += chunk.length;
+  }
+
+  /** The next complete frame, or null when more bytes are needed. */
+  next(): Frame | null {
+    if (this.failure !== null) throw this.failure;
+    if (!this.haveHeader) {
+      if (this.queued < FRAME_HEADER_LENGTH) return null;
+      const chunk = this.chunks[this.head];
+      if (chunk.length - this.pos >= FRAME_HEADER_LENGTH) {
+        this.readHeader(chunk, this.pos);
+        this.skip(FRAME_HEADER_LENGTH);
+      } else {
+        this.copyOut(this.headerScratch, FRAME_HEADER_LENGTH);
+        this.readHeader(this.headerScratch, 0);
+      }
+      if (this.hLength > this.maxFrameSize) {
+        // RFC 9113 §4.2. Treated as a connection error whatever the type: the payload is never buffered.
+        this.failure = connectionError(
+          ErrorCode.FRAME_SIZE_ERROR,
+          `${frameTypeName(this.hType)} frame of ${this.hLength} octets on stream ${this.hStreamId} exceeds ` +
+            `SETTINGS_MAX_FRAME_SIZE ${this.maxFrameSize} (RFC 9113 §4.2)`,
+        );
+        throw this.failure;
+      }
+      this.haveHeader = true;
+    }
+
+    const length = this.hLength;
+    if (this.queued < length) return null;
+    let buf: Uint8Array;
+    let start = 0;
+    if (length === 0) {
+      buf = EMPTY_BYTES;
+    } else {
+      const chunk = this.chunks[this.head];
+      if (chunk.length - this.pos >= length) {
+        buf = chunk;
+        start = this.pos;
+        this.skip(length);
+      } else {
+        buf = new Uint8Array(length);
+        this.copyOut(buf, length);
+      }
+    }
+    this.haveHeader = false;
+
+    try {
+      return parseFrame(this.hType, this.hFlags, this.hStreamId, buf, start, length);
+    } catch (error) {
+      if (error instanceof H2Error && error.scope === 'connection') this.failure = error;
+      throw error;
+    }
+  }
+
+  private readHeader(b: Uint8Array, o: number): void {
+    this.hLength = (b[o] << 16) | (b[o + 1] << 8) | b[o + 2];
+    this.hType = b[o + 3];
+    this.hFlags = b[o + 4];
+    // RFC 9113 §4.1: the reserved bit MUST be ignored on receipt.
+    this.hStreamId = ((b[o + 5] & 0x7f) << 24) | (b[o + 6] << 16) | (b[o + 7] << 8) | b[o + 8];
+  }
+
+  /** Advance `n` octets within the current chunk (the caller checked they are there). */
+  private skip(n: number): void {
+    this.queued -= n;
+    this.pos += n;
+    if (this.pos === this.chunks[this.head].length) this.dropHead();
+  }
+
+  /** Copy the next `n` queued octets (the caller checked they are queued) into `out[0..n)`, consuming them. */
+  private copyOut(out: Uint8Array, n: number): void {
+    let filled = 0;
+    while (filled < n) {
+      const chunk = this.chunks[this.head];
+      const take = Math.min(n - filled, chunk.length - this.pos);
+      out.set(take === chunk.length ? chunk : chunk.subarray(this.pos, this.pos + take), filled);
+      filled += take;
+      this.pos += take;
+      if (this.pos === chunk.length) this.dropHead();
+    }
+    this.queued -= n;
+  }
+
+  private dropHead(): void {
+    this.chunks[this.head] = EMPTY_BYTES; // release the chunk without leaving a hole
+    this.head++;
+    this.pos = 0;
+    if (this.head === this.chunks.length) {
+      this.chunks.length = 0;
+      this.head = 0;
+    } else if (this.head >= 1024) {
+      this.chunks.splice(0, this.head);
+      this.head = 0;
+    }
+  }
+}
+
+function checkMaxFrameSize(size: number): number {
+  if (!Number.isInteger(size) || size < DEFAULT_MAX_FRAME_SIZE || size > MAX_MAX_FRAME_SIZE) {
+    throw new RangeError(`max frame size ${size} is outside [16384, 16777215] (RFC 9113 §6.5.2)`);
+  }
+  return size;
+}
