@@ -8,21 +8,21 @@
 
 const fromCharCode = String.fromCharCode;
 
+export interface BytesToText {
+  decode(bytes: Uint8Array): string;
+}
+
 /**
  * `TextDecoder('latin1')` is fast for longer strings, but the WHATWG label "latin1" means
  * windows-1252, which maps 0x80–0x9F elsewhere. Node decodes it as true ISO-8859-1; other runtimes
  * may not, so probe once and fall back to `String.fromCharCode` where it is not an identity map.
  */
-interface BytesToText {
-  decode(bytes: Uint8Array): string;
-}
+const latin1TextDecoder: BytesToText | null = probeLatin1TextDecoder(() => new TextDecoder('latin1'));
 
-const latin1TextDecoder: BytesToText | null = probeLatin1TextDecoder();
-
-function probeLatin1TextDecoder(): BytesToText | null {
-  if (typeof TextDecoder !== 'function') return null;
+/** Returns the decoder if it maps every byte to the char code of the same value, else null. */
+export function probeLatin1TextDecoder(create: () => BytesToText): BytesToText | null {
   try {
-    const decoder = new TextDecoder('latin1');
+    const decoder = create();
     const probe = new Uint8Array(256);
     for (let i = 0; i < 256; i++) probe[i] = i;
     const text = decoder.decode(probe);
@@ -30,7 +30,7 @@ function probeLatin1TextDecoder(): BytesToText | null {
     for (let i = 0; i < 256; i++) if (text.charCodeAt(i) !== i) return null;
     return decoder;
   } catch {
-    return null;
+    return null; // no TextDecoder, or no latin1 label
   }
 }
 
@@ -73,8 +73,13 @@ export function latin1Decode(bytes: Uint8Array, start: number, end: number): str
     case 16: return fromCharCode(b[s]!, b[s + 1]!, b[s + 2]!, b[s + 3]!, b[s + 4]!, b[s + 5]!, b[s + 6]!, b[s + 7]!, b[s + 8]!, b[s + 9]!, b[s + 10]!, b[s + 11]!, b[s + 12]!, b[s + 13]!, b[s + 14]!, b[s + 15]!);
   }
   if (latin1TextDecoder !== null) return latin1TextDecoder.decode(b.subarray(s, end));
+  return latin1DecodeByChunks(b, s, end);
+}
+
+/** latin1Decode without TextDecoder: `String.fromCharCode` over chunks. */
+export function latin1DecodeByChunks(bytes: Uint8Array, start: number, end: number): string {
   let text = '';
-  for (let from = s; from < end; from += APPLY_CHUNK) text += fromCodeUnits(b, from, Math.min(end, from + APPLY_CHUNK));
+  for (let from = start; from < end; from += APPLY_CHUNK) text += fromCodeUnits(bytes, from, Math.min(end, from + APPLY_CHUNK));
   return text;
 }
 
