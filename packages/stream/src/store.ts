@@ -28,9 +28,13 @@ export interface StreamCounters {
 export interface StreamStoreOptions<T> {
   /** How many closed streams to remember with their closure reason (default 1024). */
   closedMemory?: number;
-  /** Creates `stream.ext` for each new stream. Without it `ext` is undefined. */
+  /** Creates `stream.ext` for each new stream; required unless `T` includes undefined (then `ext` starts undefined). */
   init?: (id: number, local: boolean) => T;
 }
+
+type OptionsArgument<T> = undefined extends T
+  ? [options?: StreamStoreOptions<T>]
+  : [options: StreamStoreOptions<T> & { init: (id: number, local: boolean) => T }];
 
 /** Default number of closed streams remembered. */
 export const DEFAULT_CLOSED_MEMORY = 1024;
@@ -63,7 +67,8 @@ export class StreamStore<T = undefined> {
   /** The peer's SETTINGS_MAX_CONCURRENT_STREAMS: limits streams we open. */
   private remoteMax = Infinity;
 
-  constructor(role: Role, options: StreamStoreOptions<T> = {}) {
+  /** `init` is required when `T` does not include undefined. */
+  constructor(role: Role, ...[options = {}]: OptionsArgument<T>) {
     if (role !== 'client' && role !== 'server') throw new TypeError(`role must be 'client' or 'server', got ${String(role)}`);
     this.role = role;
     this.localParity = role === 'client' ? 1 : 0;
@@ -167,7 +172,7 @@ export class StreamStore<T = undefined> {
       return this.openRemote(id, input);
     }
     const cell = PACKED[state * INPUT_COUNT + input]!;
-    if (cell >> 8 > KIND_NEXT) this.failReceived(id, state, input, cell, undefined);
+    if (cell >> 8 >= KIND_CONNECTION_ERROR) this.failReceived(id, state, input, cell, undefined);
     if (input === Input.RECV_RST_STREAM) this.counters_.resetsReceived++;
     return null;
   }
@@ -220,7 +225,7 @@ export class StreamStore<T = undefined> {
     const associated = this.live.get(associatedId);
     const associatedState = associated === undefined ? this.resolve(associatedId) : associated.state;
     const cell = PACKED[associatedState * INPUT_COUNT + Input.RECV_PUSH_PROMISE]!;
-    if (cell >> 8 > KIND_NEXT) this.failReceived(associatedId, associatedState, Input.RECV_PUSH_PROMISE, cell, associated);
+    if (cell >> 8 >= KIND_CONNECTION_ERROR) this.failReceived(associatedId, associatedState, Input.RECV_PUSH_PROMISE, cell, associated);
     const promisedState = this.stateOf(promisedId);
     const promisedCell = PACKED[promisedState * INPUT_COUNT + Input.RECV_PROMISED]!;
     if (promisedCell >> 8 !== KIND_NEXT) this.failReceived(promisedId, promisedState, Input.RECV_PROMISED, promisedCell, undefined);
