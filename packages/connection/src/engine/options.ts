@@ -1,0 +1,50 @@
+import type { Settings } from './settings.js';
+
+/** Limits that bound what a peer can make the engine hold or do (every one says which limit tripped). */
+export interface ConnectionLimits {
+  /** Closed streams remembered to classify late frames (default 1024). */
+  closedStreams: number;
+  /** CONTINUATION frames after one HEADERS/PUSH_PROMISE (default 64). */
+  maxContinuations: number;
+  /** Bytes of one header block, all fragments together (default: 2 × maxHeaderListSize, at least 64 KiB). */
+  maxHeaderBlockBytes: number;
+  /** Control frames (SETTINGS/PING ACKs, RST_STREAM) queued while the peer is not reading (default 1000). */
+  maxQueuedControlBytes: number;
+  /** Outbound bytes the engine produces per pull() before yielding to the socket (default 256 KiB). */
+  writeBatchBytes: number;
+}
+
+export interface ConnectionOptions {
+  role: 'client' | 'server';
+  /** Settings to advertise in our first SETTINGS frame; the rest stay at their RFC defaults. */
+  settings?: Partial<Settings>;
+  /** Connection receive window to grow to right after the preface (default 16 MiB, @strand/flow). */
+  connectionWindow?: number;
+  /**
+   * Manual flow control: received DATA is acknowledged only when the application calls `consume(id, n)`
+   * (default false: acknowledged as soon as it is received).
+   */
+  manualFlowControl?: boolean;
+  /** 'rfc9218' (default) or 'rfc7540' (the weighted dependency tree). */
+  scheduler?: 'rfc9218' | 'rfc7540';
+  /** Milliseconds clock, injected so tests are deterministic (default Date.now). */
+  clock?: () => number;
+  /** Time for the peer to ACK our SETTINGS before SETTINGS_TIMEOUT (default 10 000 ms, 0 = off). */
+  settingsTimeout?: number;
+  limits?: Partial<ConnectionLimits>;
+}
+
+/** Settings we advertise unless told otherwise. */
+export const DEFAULT_LOCAL_SETTINGS: Partial<Settings> = {
+  maxConcurrentStreams: 100,
+  initialWindowSize: 1024 * 1024,
+  maxHeaderListSize: 64 * 1024,
+};
+
+export const DEFAULT_LIMITS: ConnectionLimits = {
+  closedStreams: 1024,
+  maxContinuations: 64,
+  maxHeaderBlockBytes: 128 * 1024,
+  maxQueuedControlBytes: 1000 * 17,
+  writeBatchBytes: 256 * 1024,
+};
