@@ -17,7 +17,7 @@ export interface StreamCounters {
   openedRemote: number;
   closedLocal: number;
   closedRemote: number;
-  /** RST_STREAM frames this endpoint reported sending with `send(id, RST_STREAM, …)`. */
+  /** RST_STREAM frames this endpoint sends: `send(…RST_STREAM…)` plus every stream error `receive` throws. */
   resetsSent: number;
   /** RST_STREAM frames received without error, on live or closed streams. */
   resetsReceived: number;
@@ -159,9 +159,8 @@ export class StreamStore<T = undefined> {
    * A frame the peer sent on stream `id` (HEADERS, DATA, RST_STREAM, WINDOW_UPDATE, PRIORITY; call on the HEADERS,
    * not on its CONTINUATIONs). Returns the stream the frame belongs to, in its new state (a closed one has left the
    * store), or null when there is no live stream: discard the frame after minimal processing (decode its header
-   * block, charge DATA to the connection window). Throws H2Error: connection scope → GOAWAY; stream scope → write
-   * RST_STREAM with `error.code` and report it with `send(id, RST_STREAM, 0)`, which closes the stream and returns it.
-   * A thrown error changes no state, except that a refused new stream is remembered as reset by us.
+   * block, charge DATA to the connection window). Throws H2Error: connection scope → GOAWAY; stream scope → the
+   * stream is already closed as reset and counted, write RST_STREAM with `error.code`.
    */
   receive(id: number, frameType: number, flags: number): Stream<T> | null {
     const input = frameInput(id, frameType, flags, false);
@@ -173,7 +172,7 @@ export class StreamStore<T = undefined> {
       return this.openRemote(id, input);
     }
     const cell = PACKED[state * INPUT_COUNT + input]!;
-    if (cell >> 8 >= KIND_CONNECTION_ERROR) this.failReceived(id, state, input, cell);
+    if (cell >> 8 >= KIND_CONNECTION_ERROR) this.failReceived(id, state, input, cell, undefined);
     if (input === Input.RECV_RST_STREAM) this.counters_.resetsReceived++;
     return null;
   }
@@ -223,12 +222,13 @@ export class StreamStore<T = undefined> {
     if (this.isLocalId(promisedId)) {
       throw connectionError(ErrorCode.PROTOCOL_ERROR, `PUSH_PROMISE promising odd stream ${promisedId} (§5.1.1)`);
     }
-    const associatedState = this.stateOf(associatedId);
+    const associated = this.live.get(associatedId);
+    const associatedState = associated === undefined ? this.resolve(associatedId) : associated.state;
     const cell = PACKED[associatedState * INPUT_COUNT + Input.RECV_PUSH_PROMISE]!;
-    if (cell >> 8 >= KIND_CONNECTION_ERROR) this.failReceived(associatedId, associatedState, Input.RECV_PUSH_PROMISE, cell);
+    if (cell >> 8 >= KIND_CONNECTION_ERROR) this.failReceived(associatedId, associatedState, Input.RECV_PUSH_PROMISE, cell, associated);
     const promisedState = this.stateOf(promisedId);
     const promisedCell = PACKED[promisedState * INPUT_COUNT + Input.RECV_PROMISED]!;
-    if (promisedCell >> 8 !== KIND_NEXT) this.failReceived(promisedId, promisedState, Input.RECV_PROMISED, promisedCell);
+    if (promisedCell >> 8 !== KIND_NEXT) this.failReceived(promisedId, promisedState, Input.RECV_PROMISED, promisedCell, undefined);
     this.highestRemote = promisedId;
     return this.create(promisedId, false, (promisedCell & 0xff) as StreamStateValue);
   }
@@ -290,7 +290,7 @@ export class StreamStore<T = undefined> {
   private receiveOnLive(stream: Stream<T>, input: number): Stream<T> {
     const state = stream.state;
     const cell = PACKED[state * INPUT_COUNT + input]!;
-    if (cell >> 8 !== KIND_NEXT) this.failReceived(stream.id, state, input, cell);
+    if (cell >> 8 !== KIND_NEXT) this.failReceived(stream.id, state, input, cell, stream);
     const next = (cell & 0xff) as StreamStateValue;
     if (next !== state) {
       // Only HEADERS on reserved (remote) activates a live peer stream: §5.1.2 applies to it too.
@@ -351,18 +351,26 @@ export class StreamStore<T = undefined> {
     else this.counters_.closedRemote++;
   }
 
-  // RFC 9113 §5.1.2: over our limit → REFUSED_STREAM, so the client may retry it elsewhere. A stream with no record
-  // yet is remembered as reset by us at once, so the RST_STREAM the engine reports and the frames in flight fit.
+  // RFC 9113 §5.1.2: over our limit → REFUSED_STREAM, so the client may retry it elsewhere.
   private refuse(id: number, stream: Stream<T> | undefined): never {
     this.counters_.refused++;
-    if (stream === undefined) this.closed.set(id, StreamState.CLOSED_RESET_SENT);
+    this.resetFor(id, stream);
     throw streamError(ErrorCode.REFUSED_STREAM, id, `stream ${id} exceeds SETTINGS_MAX_CONCURRENT_STREAMS ${this.localMax} (§5.1.2)`);
   }
 
-  private failReceived(id: number, state: number, input: number, cell: number): never {
+  private failReceived(id: number, state: number, input: number, cell: number, stream: Stream<T> | undefined): never {
     const code = (cell & 0xff) as ErrorCodeValue;
     const message = `${inputLabel(input)} on stream ${id} in state ${STATE_NAMES[state]}`;
-    throw cell >> 8 === KIND_CONNECTION_ERROR ? connectionError(code, message) : streamError(code, id, message);
+    if (cell >> 8 === KIND_CONNECTION_ERROR) throw connectionError(code, message);
+    this.resetFor(id, stream);
+    throw streamError(code, id, message);
+  }
+
+  /** The engine will send RST_STREAM for this stream: record it as reset by us (§5.4.2). */
+  private resetFor(id: number, stream: Stream<T> | undefined): void {
+    this.counters_.resetsSent++;
+    if (stream !== undefined) this.move(stream, StreamState.CLOSED_RESET_SENT);
+    else this.closed.set(id, StreamState.CLOSED_RESET_SENT);
   }
 }
 

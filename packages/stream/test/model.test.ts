@@ -82,6 +82,13 @@ class Model {
     else this.counters.closedRemote++;
   }
 
+  /** We answer with RST_STREAM: the stream (live or not) becomes closed [reset sent]. */
+  resetByUs(id: number): void {
+    this.counters.resetsSent++;
+    if (this.live.has(id)) this.move(id, RESET_SENT);
+    else this.remember(id, RESET_SENT);
+  }
+
   receive(id: number, frame: Frame, endStream: boolean): Outcome {
     const live = this.live.get(id);
     const state = this.stateOf(id);
@@ -92,13 +99,17 @@ class Model {
         this.counters.openedRemote++;
         this.counters.closedRemote++;
         this.counters.refused++;
-        this.remember(id, RESET_SENT); // it has no record to reset later
+        this.resetByUs(id);
         return 'stream REFUSED_STREAM';
       }
       return this.create(id, false, endStream ? 'half-closed (remote)' : 'open');
     }
     const expected = expectReceive(state, frame, endStream);
-    if (expected.startsWith('connection') || expected.startsWith('stream')) return expected;
+    if (expected.startsWith('connection')) return expected;
+    if (expected.startsWith('stream')) {
+      this.resetByUs(id);
+      return expected;
+    }
     if (!live) {
       if (frame === 'RST_STREAM') this.counters.resetsReceived++;
       return 'null';
@@ -106,6 +117,7 @@ class Model {
     const next = expected.slice(2);
     if (!live.local && ACTIVE.includes(next) && !ACTIVE.includes(state) && this.active(false) >= this.localMax) {
       this.counters.refused++;
+      this.resetByUs(id);
       return 'stream REFUSED_STREAM';
     }
     this.move(id, next);
@@ -217,13 +229,6 @@ function check(model: Model, real: Real, expected: Outcome, actual: Outcome, wha
   assert.is(store.highestRemoteId, model.highestRemote);
 }
 
-/** After a stream error, do what the engine does: write RST_STREAM and report it with send(). */
-function resetOnStreamError(model: Model, real: Real, id: number, outcome: Outcome, what: string): void {
-  if (!outcome.startsWith('stream ')) return;
-  const reset = outcomeOf(() => real.store.send(id, FrameType.RST_STREAM, 0));
-  check(model, real, model.send(id, 'RST_STREAM', false), reset, `${what}, then send RST_STREAM`);
-}
-
 /** Every command can run in any model state; invalid ones must fail the same way in both. */
 abstract class Step implements fc.Command<Model, Real> {
   check(): boolean {
@@ -252,7 +257,6 @@ class FrameCommand extends Step {
     const endStream = this.endStream && (this.frame === 'HEADERS' || this.frame === 'DATA');
     const expected = this.sending ? model.send(id, this.frame, endStream) : model.receive(id, this.frame, endStream);
     check(model, real, expected, actual, what);
-    resetOnStreamError(model, real, id, actual, what);
   }
   toString(): string {
     return `${this.sending ? 'send' : 'recv'}(${this.frame}${this.endStream ? '+ES' : ''}, ${JSON.stringify(this.pick)})`;
@@ -324,7 +328,6 @@ class OpenCommand extends Step {
     const actual = outcomeOf(() => (client ? real.store.send(id, FrameType.HEADERS, flags) : real.store.receive(id, FrameType.HEADERS, flags)));
     const expected = client ? model.send(id, 'HEADERS', this.endStream) : model.receive(id, 'HEADERS', this.endStream);
     check(model, real, expected, actual, `open ${id}`);
-    resetOnStreamError(model, real, id, actual, `open ${id}`);
   }
   toString(): string {
     return `open(${this.endStream ? 'ES' : ''}${this.skip ? ', skip' : ''})`;
