@@ -5,3 +5,6 @@ export type { ConnectionOptions, ConnectionLimits } from './engine/options.js';
 export { DEFAULT_LIMITS, DEFAULT_LOCAL_SETTINGS } from './engine/options.js';
 export { defaultSettings, type Settings } from './engine/settings.js';
 export { checkHeaderBlock, type HeaderList, type BlockKind } from './engine/http-semantics.js';
+
+// Node layer.
+export { EnginePump } from './node/pump.js';
