@@ -112,7 +112,7 @@ export function assertTreeInvariants(tree: PriorityTree, ids: Iterable<number>):
     }
   }
   let count = 0;
-  for (const id of ids) {
+  for (const id of new Set(ids)) {
     if (!tree.has(id)) continue;
     count++;
     assert.ok(seen.has(id), `node ${id} not reachable from the root`);
