@@ -22,9 +22,15 @@ export function huffmanEncodedLength(text: string): number {
   return (bits + 7) >>> 3;
 }
 
+/** The most octets `length` chars can take once Huffman-coded (the longest code is 30 bits). */
+export function huffmanMaxEncodedLength(length: number): number {
+  return Math.ceil((length * 30) / 8);
+}
+
 /**
- * Huffman-codes `text` (char codes must be ≤ 255: call `huffmanEncodedLength` first, which checks)
- * into `out` at `pos`, pads the last octet with the high bits of EOS, and returns the end position.
+ * Huffman-codes `text` into `out` at `pos` (which needs room for `huffmanEncodedLength(text)`
+ * octets), pads the last octet with the high bits of EOS, and returns the end position.
+ * Throws a RangeError on char codes above 255.
  */
 export function huffmanEncodeInto(text: string, out: Uint8Array, pos: number): number {
   let acc = 0; // pending bits, fewer than 8 between symbols
@@ -32,6 +38,7 @@ export function huffmanEncodeInto(text: string, out: Uint8Array, pos: number): n
   const n = text.length;
   for (let i = 0; i < n; i++) {
     const c = text.charCodeAt(i);
+    if (c > 0xff) throw notLatin1(text);
     let code = CODES[c]!;
     let length = LENGTHS[c]!;
     if (length > SPLIT_LENGTH) {
@@ -102,11 +109,15 @@ export function huffmanDecodeInto(bytes: Uint8Array, start: number, end: number,
 }
 
 let scratch = new Uint8Array(256);
+/** The shared scratch grows up to this; a longer string gets a buffer of its own, not kept. */
+const MAX_SHARED_SCRATCH = 64 * 1024;
 
-/** Shared output space for decoding (JS is single-threaded and decoding never re-enters). */
+/** Output space for decoding: shared (JS is single-threaded and decoding never re-enters). */
 export function huffmanScratch(encodedLength: number): Uint8Array {
   const needed = huffmanMaxDecodedLength(encodedLength) + 1;
-  if (needed > scratch.length) scratch = new Uint8Array(Math.max(needed, scratch.length * 2));
+  if (needed <= scratch.length) return scratch;
+  if (needed > MAX_SHARED_SCRATCH) return new Uint8Array(needed);
+  scratch = new Uint8Array(Math.min(MAX_SHARED_SCRATCH, Math.max(needed, scratch.length * 2)));
   return scratch;
 }
 

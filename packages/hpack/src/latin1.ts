@@ -14,25 +14,48 @@ export interface BytesToText {
 
 /**
  * `TextDecoder('latin1')` is fast for longer strings, but the WHATWG label "latin1" means
- * windows-1252, which maps 0x80–0x9F elsewhere. Node decodes it as true ISO-8859-1; other runtimes
- * may not, so probe once and fall back to `String.fromCharCode` where it is not an identity map.
+ * windows-1252, which maps the C1 range 0x80–0x9F to other characters (Node 24 does; Node 20
+ * decodes true ISO-8859-1). So probe once: a decoder that is an identity map everywhere is used for
+ * any long string; one that differs only in the C1 range is used for long strings without C1
+ * octets (the usual case, found by a quick scan); otherwise chunked `String.fromCharCode`.
  */
-const latin1TextDecoder: BytesToText | null = probeLatin1TextDecoder(() => new TextDecoder('latin1'));
+export const TEXT_DECODER_NONE = 0;
+export const TEXT_DECODER_EXCEPT_C1 = 1;
+export const TEXT_DECODER_IDENTITY = 2;
 
-/** Returns the decoder if it maps every byte to the char code of the same value, else null. */
-export function probeLatin1TextDecoder(create: () => BytesToText): BytesToText | null {
+/** How far `create()`'s decoder maps each byte to the char code of the same value. */
+export function probeLatin1TextDecoder(create: () => BytesToText): number {
   try {
-    const decoder = create();
     const probe = new Uint8Array(256);
     for (let i = 0; i < 256; i++) probe[i] = i;
-    const text = decoder.decode(probe);
-    if (text.length !== 256) return null;
-    for (let i = 0; i < 256; i++) if (text.charCodeAt(i) !== i) return null;
-    return decoder;
+    const text = create().decode(probe);
+    if (text.length !== 256) return TEXT_DECODER_NONE;
+    let c1Identity = true;
+    for (let i = 0; i < 256; i++) {
+      if (text.charCodeAt(i) === i) continue;
+      if (!isC1(i)) return TEXT_DECODER_NONE;
+      c1Identity = false;
+    }
+    return c1Identity ? TEXT_DECODER_IDENTITY : TEXT_DECODER_EXCEPT_C1;
   } catch {
-    return null; // no TextDecoder, or no latin1 label
+    return TEXT_DECODER_NONE; // no TextDecoder, or no latin1 label
   }
 }
+
+function isC1(octet: number): boolean {
+  return octet >= 0x80 && octet < 0xa0;
+}
+
+function hasC1(bytes: Uint8Array, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) if (((bytes[i]! - 0x80) >>> 0) < 0x20) return true;
+  return false;
+}
+
+const textDecoderKind = probeLatin1TextDecoder(() => new TextDecoder('latin1'));
+const textDecoder: BytesToText | null = textDecoderKind === TEXT_DECODER_NONE ? null : new TextDecoder('latin1');
+/** Below these lengths `String.fromCharCode` wins (measured on Node 20 and 24). */
+const TEXT_DECODER_MIN_LENGTH = 17;
+const TEXT_DECODER_WITH_SCAN_MIN_LENGTH = 48;
 
 /** Chunk size for `String.fromCharCode.apply`, well under engines' argument-count limits. */
 const APPLY_CHUNK = 4096;
@@ -72,7 +95,14 @@ export function latin1Decode(bytes: Uint8Array, start: number, end: number): str
     case 15: return fromCharCode(b[s]!, b[s + 1]!, b[s + 2]!, b[s + 3]!, b[s + 4]!, b[s + 5]!, b[s + 6]!, b[s + 7]!, b[s + 8]!, b[s + 9]!, b[s + 10]!, b[s + 11]!, b[s + 12]!, b[s + 13]!, b[s + 14]!);
     case 16: return fromCharCode(b[s]!, b[s + 1]!, b[s + 2]!, b[s + 3]!, b[s + 4]!, b[s + 5]!, b[s + 6]!, b[s + 7]!, b[s + 8]!, b[s + 9]!, b[s + 10]!, b[s + 11]!, b[s + 12]!, b[s + 13]!, b[s + 14]!, b[s + 15]!);
   }
-  if (latin1TextDecoder !== null) return latin1TextDecoder.decode(b.subarray(s, end));
+  if (textDecoder !== null) {
+    if (textDecoderKind === TEXT_DECODER_IDENTITY) {
+      if (end - s >= TEXT_DECODER_MIN_LENGTH) return textDecoder.decode(b.subarray(s, end));
+    } else if (end - s >= TEXT_DECODER_WITH_SCAN_MIN_LENGTH && !hasC1(b, s, end)) {
+      return textDecoder.decode(b.subarray(s, end));
+    }
+  }
+  if (end - s <= APPLY_CHUNK) return fromCodeUnits(b, s, end);
   return latin1DecodeByChunks(b, s, end);
 }
 

@@ -1,6 +1,6 @@
 import type { ByteReader, ByteWriter } from './byte-writer.js';
 import { HpackError } from './errors.js';
-import { huffmanDecodeInto, huffmanEncodedLength, huffmanEncodeInto, huffmanScratch } from './huffman.js';
+import { huffmanDecodeInto, huffmanEncodedLength, huffmanEncodeInto, huffmanMaxEncodedLength, huffmanScratch } from './huffman.js';
 import { readInteger, writeInteger } from './integer.js';
 import { latin1Decode, latin1EncodeInto } from './latin1.js';
 
@@ -25,6 +25,23 @@ export function huffmanModeCode(mode: HuffmanMode): number {
  * Throws a RangeError on char codes above 255.
  */
 export function writeStringLiteral(w: ByteWriter, text: string, mode: number): void {
+  const length = text.length;
+  if (mode === HUFFMAN_AUTO && length < 0x7f) {
+    // One pass: Huffman-code behind a one-octet length, keep it only if strictly shorter. (Both
+    // lengths are then below 127, so the length fits the 7-bit prefix either way.)
+    w.ensure(1 + huffmanMaxEncodedLength(length));
+    const buf = w.buf;
+    const start = w.pos;
+    const huffmanLength = huffmanEncodeInto(text, buf, start + 1) - start - 1;
+    if (huffmanLength < length) {
+      buf[start] = 0x80 | huffmanLength;
+      w.pos = start + 1 + huffmanLength;
+    } else {
+      buf[start] = length;
+      w.pos = latin1EncodeInto(text, buf, start + 1);
+    }
+    return;
+  }
   if (mode !== HUFFMAN_NEVER) {
     const huffmanLength = huffmanEncodedLength(text);
     if (mode === HUFFMAN_ALWAYS || huffmanLength < text.length) {

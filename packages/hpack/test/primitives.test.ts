@@ -28,7 +28,13 @@ import {
   HUFFMAN_AUTO,
   HUFFMAN_NEVER,
 } from '../src/index.js';
-import { latin1DecodeByChunks, probeLatin1TextDecoder } from '../src/latin1.js';
+import {
+  latin1DecodeByChunks,
+  probeLatin1TextDecoder,
+  TEXT_DECODER_EXCEPT_C1,
+  TEXT_DECODER_IDENTITY,
+  TEXT_DECODER_NONE,
+} from '../src/latin1.js';
 import { hex, toHex } from './support.js';
 
 test('Appendix B spot checks: codes derived from the lengths match the RFC table', () => {
@@ -80,6 +86,13 @@ test('Huffman round-trips every byte, including the 30-bit codes', () => {
   assert.is(huffmanDecodeToString(encoded), text);
   assert.is(huffmanMaxDecodedLength(5), 8);
   assert.throws(() => huffmanEncode('\u0100'), RangeError);
+});
+
+test('Huffman: strings longer than the shared scratch space decode too', () => {
+  const text = 'The quick brown fox jumps over the lazy dog. '.repeat(3000); // 135 000 chars
+  const encoded = huffmanEncode(text);
+  assert.is(huffmanDecodeToString(encoded), text);
+  assert.is(huffmanDecodeToString(huffmanEncode('short')), 'short');
 });
 
 test('Huffman round trip on arbitrary byte strings (fast-check)', () => {
@@ -165,14 +178,22 @@ test('latin1: every byte round-trips at every length class', () => {
   assert.throws(() => latin1Encode('\u20ac'), RangeError);
 });
 
-test('latin1: the TextDecoder probe accepts only an identity mapping; the fallback decodes the same', () => {
-  assert.ok(probeLatin1TextDecoder(() => ({ decode: (bytes) => latin1DecodeByChunks(bytes, 0, bytes.length) })) !== null);
-  const windows1252 = { decode: (bytes: Uint8Array) => latin1DecodeByChunks(bytes, 0, bytes.length).replace('\u0080', '\u20ac') };
-  assert.is(probeLatin1TextDecoder(() => windows1252), null);
-  assert.is(probeLatin1TextDecoder(() => ({ decode: () => 'short' })), null);
-  assert.is(probeLatin1TextDecoder(() => { throw new RangeError('unknown encoding'); }), null);
+test('latin1: the TextDecoder probe tells identity, identity but for C1, and unusable apart', () => {
+  const identity = { decode: (bytes: Uint8Array) => latin1DecodeByChunks(bytes, 0, bytes.length) };
+  assert.is(probeLatin1TextDecoder(() => identity), TEXT_DECODER_IDENTITY);
+  const windows1252 = { decode: (bytes: Uint8Array) => identity.decode(bytes).replace('\u0080', '\u20ac') };
+  assert.is(probeLatin1TextDecoder(() => windows1252), TEXT_DECODER_EXCEPT_C1);
+  const utf8ish = { decode: (bytes: Uint8Array) => identity.decode(bytes).replace('\u00e9', '?') };
+  assert.is(probeLatin1TextDecoder(() => utf8ish), TEXT_DECODER_NONE);
+  assert.is(probeLatin1TextDecoder(() => ({ decode: () => 'short' })), TEXT_DECODER_NONE);
+  assert.is(probeLatin1TextDecoder(() => { throw new RangeError('unknown encoding'); }), TEXT_DECODER_NONE);
   const bytes = new Uint8Array(10_000).map((_, i) => (i * 7) & 0xff);
   assert.is(latin1DecodeByChunks(bytes, 3, 9_999), latin1Decode(bytes, 3, 9_999));
+  // Long strings with and without C1 octets decode exactly whichever path the runtime takes.
+  const withC1 = new Uint8Array(100).fill(0x41);
+  withC1[50] = 0x80;
+  assert.is(latin1Decode(withC1, 0, 100).charCodeAt(50), 0x80);
+  assert.is(latin1Decode(new Uint8Array(100).fill(0xe9), 0, 100), '\u00e9'.repeat(100));
 });
 
 test('the static table is Appendix A', () => {
