@@ -1,4 +1,8 @@
-/** An element of a binary min-heap ordered by (key, id); `heapIndex` is its slot, −1 when not in a heap. */
+/**
+ * An element of a min-heap ordered by (key, id); `heapIndex` is its slot, −1 when not in a heap.
+ * The heap is 4-ary: half the levels of a binary heap, and the four children of a slot sit side by
+ * side, which matters more than the extra comparisons once the heap outgrows the cache.
+ */
 export interface HeapItem {
   id: number;
   key: number;
@@ -9,12 +13,12 @@ function before(a: HeapItem, b: HeapItem): boolean {
   return a.key < b.key || (a.key === b.key && a.id < b.id);
 }
 
-/** Moves `item` (at slot `i`) up; returns the number of levels it climbed. */
+/** Moves the item at slot `i` up; returns the number of levels it climbed. */
 export function siftUp<T extends HeapItem>(heap: T[], i: number): number {
   const item = heap[i]!;
   let steps = 0;
   while (i > 0) {
-    const p = (i - 1) >> 1;
+    const p = (i - 1) >> 2;
     const parent = heap[p]!;
     if (!before(item, parent)) break;
     heap[i] = parent;
@@ -33,10 +37,18 @@ export function siftDown<T extends HeapItem>(heap: T[], i: number): number {
   const item = heap[i]!;
   let steps = 0;
   for (;;) {
-    let c = 2 * i + 1;
-    if (c >= n) break;
-    if (c + 1 < n && before(heap[c + 1]!, heap[c]!)) c++;
-    const child = heap[c]!;
+    const first = 4 * i + 1;
+    if (first >= n) break;
+    let c = first;
+    let child = heap[c]!;
+    const end = first + 4 < n ? first + 4 : n;
+    for (let j = first + 1; j < end; j++) {
+      const other = heap[j]!;
+      if (before(other, child)) {
+        c = j;
+        child = other;
+      }
+    }
     if (!before(child, item)) break;
     heap[i] = child;
     child.heapIndex = i;

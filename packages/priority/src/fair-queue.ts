@@ -74,17 +74,20 @@ export function nextReady(root: TreeNode, meter: WorkMeter): TreeNode | null {
   }
 }
 
-/** Charges `bytes` sent on `node` to it and each ancestor: key += bytes / weight, then re-sift. */
+/**
+ * Charges `bytes` sent on `node` to it and each ancestor: the group clock moves to the node's start
+ * time and key += bytes / weight, then the node is re-sifted if it is queued (a node that was just taken
+ * out keeps its advanced key for when it comes back).
+ */
 export function charge(node: TreeNode, root: TreeNode, bytes: number, meter: WorkMeter): void {
   let work = 0;
   for (let n = node; n !== root; n = n.group.owner) {
     work++;
-    if (n.heapIndex < 0) continue;
     const g = n.group;
     if (n.key > g.vtime) g.vtime = n.key;
     else n.key = g.vtime;
     n.key += bytes / n.weight;
-    work += siftDown(g.heap, n.heapIndex);
+    if (n.heapIndex >= 0) work += siftDown(g.heap, n.heapIndex);
   }
   meter.work += work;
 }

@@ -59,8 +59,9 @@ export class TreeScheduler implements StreamScheduler {
   sent(id: number, bytes: number, stillReady: boolean): void {
     const node = this.tree.node(id);
     if (node === undefined) return;
-    charge(node, this.tree.root, bytes, this.tree);
+    // Park first: a stream that leaves the heap needs no re-sift for its new key.
     if (!stillReady) this.park(id);
+    charge(node, this.tree.root, bytes, this.tree);
   }
 
   isReady(id: number): boolean {
