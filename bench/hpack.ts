@@ -6,7 +6,6 @@ import { Decoder, Encoder, type HeaderField } from '@strand/hpack';
 
 const require = createRequire(import.meta.url);
 // hpack.js has no types; only the streams API is used (compressor/decompressor, as node-spdy does).
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 const hpackJs = require('hpack.js') as any;
 
 const corpusDir = new URL('../../shared/testdata/hpack-test-case/', import.meta.url);

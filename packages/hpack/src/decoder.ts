@@ -1,4 +1,4 @@
-import { ByteReader } from './byte-writer.js';
+import { ByteReader } from './byte-reader.js';
 import { ENTRY_OVERHEAD } from './dynamic-table.js';
 import { HeaderListTooLargeError, HpackError } from './errors.js';
 import { readInteger } from './integer.js';
@@ -75,7 +75,8 @@ export class Decoder extends DynamicTableOwner {
     try {
       return this.decodeBlock(block);
     } catch (error) {
-      if (error instanceof HpackError) this.failed = true;
+      // Only an oversized list leaves the table in sync (the block was processed to its end).
+      if (!(error instanceof HeaderListTooLargeError)) this.failed = true;
       throw error;
     }
   }

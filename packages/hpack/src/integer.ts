@@ -1,4 +1,5 @@
-import type { ByteReader, ByteWriter } from './byte-writer.js';
+import type { ByteReader } from './byte-reader.js';
+import type { ByteWriter } from './byte-writer.js';
 import { HpackError } from './errors.js';
 
 /**

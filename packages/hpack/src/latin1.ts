@@ -42,11 +42,11 @@ export function probeLatin1TextDecoder(create: () => BytesToText): number {
   }
 }
 
-function isC1(octet: number): boolean {
+export function isC1(octet: number): boolean {
   return octet >= 0x80 && octet < 0xa0;
 }
 
-function hasC1(bytes: Uint8Array, start: number, end: number): boolean {
+export function hasC1(bytes: Uint8Array, start: number, end: number): boolean {
   for (let i = start; i < end; i++) if (((bytes[i]! - 0x80) >>> 0) < 0x20) return true;
   return false;
 }

@@ -29,6 +29,7 @@ import {
   HUFFMAN_NEVER,
 } from '../src/index.js';
 import {
+  hasC1,
   latin1DecodeByChunks,
   probeLatin1TextDecoder,
   TEXT_DECODER_EXCEPT_C1,
@@ -189,6 +190,8 @@ test('latin1: the TextDecoder probe tells identity, identity but for C1, and unu
   assert.is(probeLatin1TextDecoder(() => { throw new RangeError('unknown encoding'); }), TEXT_DECODER_NONE);
   const bytes = new Uint8Array(10_000).map((_, i) => (i * 7) & 0xff);
   assert.is(latin1DecodeByChunks(bytes, 3, 9_999), latin1Decode(bytes, 3, 9_999));
+  assert.ok(hasC1(Uint8Array.of(0x41, 0x9f), 0, 2));
+  assert.not.ok(hasC1(Uint8Array.of(0x41, 0x9f, 0x7f, 0xa0), 2, 4));
   // Long strings with and without C1 octets decode exactly whichever path the runtime takes.
   const withC1 = new Uint8Array(100).fill(0x41);
   withC1[50] = 0x80;
