@@ -8,3 +8,4 @@ export { checkHeaderBlock, type HeaderList, type BlockKind } from './engine/http
 
 // Node layer.
 export { EnginePump } from './node/pump.js';
+export { AbuseGuard, DEFAULT_ABUSE_LIMITS, TokenBucket, type AbuseLimits } from './engine/guard.js';

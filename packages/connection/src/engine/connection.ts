@@ -31,6 +31,7 @@ import { checkHeaderBlock, newBlockInfo, type BlockInfo, type HeaderList } from 
 import { DEFAULT_LIMITS, DEFAULT_LOCAL_SETTINGS, type ConnectionLimits, type ConnectionOptions } from './options.js';
 import { applySetting, cloneSettings, defaultSettings, settingsDiff, type Settings } from './settings.js';
 import { RecvPhase, StreamExt } from './stream-ext.js';
+import { AbuseGuard, DEFAULT_ABUSE_LIMITS } from './guard.js';
 
 const PREFACE = new TextEncoder().encode(CONNECTION_PREFACE);
 const EMPTY = new Uint8Array(0);
@@ -80,6 +81,15 @@ export class H2Connection {
   /** Settings we sent and the peer has not ACKed yet, oldest first, with when they were sent. */
   private readonly pendingSettings: Array<{ settings: Settings; sentAt: number }> = [];
   private readonly settingsTimeout: number;
+  private readonly prefaceTimeout: number;
+  private readonly headerBlockTimeout: number;
+  private readonly idleTimeout: number;
+  private readonly createdAt: number;
+  /** When the open header block started, when the connection last had no streams. */
+  private blockStartedAt = 0;
+  private idleSince: number;
+  /** Flood and abuse limits (issue #5): each trip is a GOAWAY ENHANCE_YOUR_CALM naming the limit. */
+  readonly guard: AbuseGuard;
   private prefaceLeft: number;
   private gotPeerSettings = false;
   private block: OpenBlock | null = null;
@@ -107,6 +117,12 @@ export class H2Connection {
     this.now = options.clock ?? Date.now;
     this.limits = { ...DEFAULT_LIMITS, ...options.limits };
     this.settingsTimeout = options.settingsTimeout ?? 10_000;
+    this.prefaceTimeout = options.prefaceTimeout ?? 10_000;
+    this.headerBlockTimeout = options.headerBlockTimeout ?? 10_000;
+    this.idleTimeout = options.idleTimeout ?? 0;
+    this.createdAt = this.now();
+    this.idleSince = this.createdAt;
+    this.guard = new AbuseGuard({ ...DEFAULT_ABUSE_LIMITS, ...options.abuse }, this.createdAt);
     this.prefaceLeft = this.role === 'server' ? PREFACE.length : 0;
     this.nextStreamId = this.role === 'client' ? 1 : 2;
     const wanted: Partial<Settings> = { ...DEFAULT_LOCAL_SETTINGS, ...options.settings };
@@ -293,6 +309,7 @@ export class H2Connection {
   private onData(frame: DataFrame): void {
     const id = frame.streamId;
     const length = frame.flowControlledLength;
+    this.guard.frameContent(frame.data.length === 0 && !frame.endStream);
     // RFC 9113 §6.9: DATA counts against the connection window whatever becomes of the stream.
     this.connRecv.receive(length, this.now());
     this.replenishConnection();
@@ -322,6 +339,8 @@ export class H2Connection {
   }
 
   private onHeaders(frame: HeadersFrame): void {
+    this.guard.frameContent(frame.fragment.length === 0 && !frame.endStream);
+    this.blockStartedAt = this.now();
     this.block = {
       streamId: frame.streamId,
       promisedId: 0,
@@ -348,11 +367,13 @@ export class H2Connection {
       size: frame.fragment.length,
       continuations: 0,
     };
+    this.blockStartedAt = this.now();
     if (frame.endHeaders) this.completeBlock();
   }
 
   private onContinuation(fragment: Uint8Array, endHeaders: boolean): void {
     const block = this.block!;
+    this.guard.frameContent(fragment.length === 0);
     block.size += fragment.length;
     block.continuations++;
     // Bounded before buffering more (CONTINUATION flood, CVE-2024-27316 and friends).
@@ -457,6 +478,7 @@ export class H2Connection {
 
   private onPriority(id: number, priority: PrioritySpec): void {
     // The decoder rejects self-dependency (§5.3.1). PRIORITY is allowed in every state.
+    this.guard.priorityFrame(this.now());
     this.store.receive(id, FrameType.PRIORITY, 0);
     if (this.remoteSettings.noRfc7540Priorities) return;
     this.scheduler.update(id, { parent: priority.dependency, weight: priority.weight, exclusive: priority.exclusive });
@@ -468,6 +490,7 @@ export class H2Connection {
   }
 
   private onRstStream(id: number, errorCode: number): void {
+    this.guard.resetReceived(this.now());
     const live = this.store.get(id);
     this.receiveOn(id, FrameType.RST_STREAM, 0);
     if (live === undefined) return;
@@ -477,6 +500,7 @@ export class H2Connection {
 
   private onSettings(frame: SettingsFrame): void {
     if (frame.ack) return this.onSettingsAck();
+    this.guard.settingsEntries(frame.settings.length);
     const remote = this.remoteSettings;
     const oldWindow = remote.initialWindowSize;
     for (const [id, value] of frame.settings) applySetting(remote, id, value);
@@ -490,6 +514,7 @@ export class H2Connection {
     this.hpackOut.setMaxTableSize(remote.headerTableSize);
     this.store.setRemoteMaxConcurrent(remote.maxConcurrentStreams);
     this.writer.settingsAck();
+    this.guard.controlQueued();
     this.events.push({ type: 'remoteSettings', settings: remote, changed: frame.settings });
   }
 
@@ -512,6 +537,7 @@ export class H2Connection {
     if (!frame.ack) {
       // RFC 9113 §6.7: answer with the same payload, ahead of other frames.
       this.writer.ping(frame.opaqueData, true);
+      this.guard.controlQueued();
       this.events.push({ type: 'ping', payload: frame.opaqueData });
       return;
     }
@@ -565,6 +591,7 @@ export class H2Connection {
     }
     const stream = this.receiveOn(id, FrameType.WINDOW_UPDATE, 0);
     if (stream === null) return;
+    this.guard.windowUpdate(frame.increment, stream.ext.queuedBytes > 0);
     try {
       if (stream.ext.send.update(frame.increment)) this.markReady(stream.ext);
     } catch (error) {
@@ -581,6 +608,8 @@ export class H2Connection {
     } catch (error) {
       if (!(error instanceof H2Error) || error.scope !== 'stream') throw error;
       // The store already closed the stream as reset by us; write the frame and tell the application.
+      this.guard.resetProvoked(this.now());
+      this.guard.controlQueued();
       this.writer.rstStream(id, error.code);
       if (before !== undefined) {
         this.events.push({ type: 'streamReset', streamId: id, errorCode: error.code, remote: false, retryable: false, message: error.detail });
@@ -741,15 +770,43 @@ export class H2Connection {
     this.fatal = true;
   }
 
-  /** Checks timers against the clock (SETTINGS ACK timeout); returns the next deadline (ms) or Infinity. */
+  /**
+   * Checks timers against the clock and acts on expired ones: SETTINGS ACK (SETTINGS_TIMEOUT), preface and first
+   * SETTINGS (slowloris), a stalled header block, idle (GOAWAY NO_ERROR). Returns the next deadline (ms) or Infinity.
+   */
   tick(): number {
-    if (this.fatal || this.settingsTimeout <= 0 || this.pendingSettings.length === 0) return Infinity;
-    const deadline = this.pendingSettings[0]!.sentAt + this.settingsTimeout;
-    if (this.now() >= deadline) {
-      this.fail(connectionError(ErrorCode.SETTINGS_TIMEOUT, `SETTINGS not acknowledged within ${this.settingsTimeout} ms`));
-      return Infinity;
+    if (this.fatal) return Infinity;
+    const now = this.now();
+    let next = Infinity;
+    if (this.settingsTimeout > 0 && this.pendingSettings.length > 0) {
+      const deadline = this.pendingSettings[0]!.sentAt + this.settingsTimeout;
+      if (now >= deadline) return this.expire(ErrorCode.SETTINGS_TIMEOUT, `SETTINGS not acknowledged within ${this.settingsTimeout} ms`);
+      next = deadline;
     }
-    return deadline;
+    if (this.prefaceTimeout > 0 && !this.gotPeerSettings) {
+      const deadline = this.createdAt + this.prefaceTimeout;
+      if (now >= deadline) return this.expire(ErrorCode.PROTOCOL_ERROR, `no connection preface and SETTINGS within ${this.prefaceTimeout} ms`);
+      next = Math.min(next, deadline);
+    }
+    if (this.headerBlockTimeout > 0 && this.block !== null) {
+      const deadline = this.blockStartedAt + this.headerBlockTimeout;
+      if (now >= deadline) return this.expire(ErrorCode.ENHANCE_YOUR_CALM, `header block not finished within ${this.headerBlockTimeout} ms`);
+      next = Math.min(next, deadline);
+    }
+    if (this.idleTimeout > 0 && this.store.size === 0 && this.pendingOpens.length === 0) {
+      const deadline = this.idleSince + this.idleTimeout;
+      if (now >= deadline) {
+        this.destroy(ErrorCode.NO_ERROR, `idle for ${this.idleTimeout} ms`);
+        return Infinity;
+      }
+      next = Math.min(next, deadline);
+    }
+    return next;
+  }
+
+  private expire(code: number, message: string): number {
+    this.fail(connectionError(code as (typeof ErrorCode)[keyof typeof ErrorCode], message));
+    return Infinity;
   }
 
   // ---------------------------------------------------------------- outbound: pull
@@ -771,6 +828,7 @@ export class H2Connection {
       }
     }
     const chunks = this.writer.flush();
+    this.guard.flushed();
     if (out.length === 0) return chunks;
     for (const c of chunks) out.push(c);
     return out;
@@ -892,6 +950,11 @@ export class H2Connection {
   /** Sends RST_STREAM on a live stream and tells the application. */
   private resetLive(stream: Stream<StreamExt>, code: number, message: string, report = true): void {
     if (isClosed(stream.state)) return;
+    if (report) {
+      // A stream error the peer provoked (MadeYouReset); the application's own resets are not counted.
+      this.guard.resetProvoked(this.now());
+      this.guard.controlQueued();
+    }
     this.store.send(stream.id, FrameType.RST_STREAM, 0);
     this.writer.rstStream(stream.id, code);
     if (report) this.events.push({ type: 'streamReset', streamId: stream.id, errorCode: code, remote: false, retryable: false, message });
@@ -907,6 +970,8 @@ export class H2Connection {
     } catch {
       // §5.4.2 wants the stream error even on an idle stream (e.g. PRIORITY of the wrong length): write it anyway.
     }
+    this.guard.resetProvoked(this.now());
+    this.guard.controlQueued();
     this.writer.rstStream(id, code);
   }
 
@@ -920,6 +985,7 @@ export class H2Connection {
     this.blockedOnConnection.delete(stream.id);
     ext.clearQueue();
     this.events.push({ type: 'streamClosed', streamId: stream.id });
+    if (this.store.size === 0) this.idleSince = this.now();
     if (stream.local) this.openPending();
   }
 

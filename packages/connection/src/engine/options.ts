@@ -1,3 +1,4 @@
+import type { AbuseLimits } from './guard.js';
 import type { Settings } from './settings.js';
 
 /** Limits that bound what a peer can make the engine hold or do (every one says which limit tripped). */
@@ -31,7 +32,15 @@ export interface ConnectionOptions {
   clock?: () => number;
   /** Time for the peer to ACK our SETTINGS before SETTINGS_TIMEOUT (default 10 000 ms, 0 = off). */
   settingsTimeout?: number;
+  /** Server: time for the client preface and first SETTINGS (default 10 000 ms, 0 = off). */
+  prefaceTimeout?: number;
+  /** Time for a header block's CONTINUATION frames to complete (default 10 000 ms, 0 = off). */
+  headerBlockTimeout?: number;
+  /** GOAWAY NO_ERROR after this long without streams (default 0 = off; the Node layer sets its own). */
+  idleTimeout?: number;
   limits?: Partial<ConnectionLimits>;
+  /** Flood limits (docs/security.md). */
+  abuse?: Partial<AbuseLimits>;
 }
 
 /** Settings we advertise unless told otherwise. */
