@@ -1,4 +1,3 @@
-import { heapPush } from './binary-heap.js';
 import type { WorkMeter } from './fair-queue.js';
 import { linkChild, type SiblingGroup, type TreeNode } from './tree-node.js';
 
@@ -12,11 +11,11 @@ function moveMembers(from: SiblingGroup, to: SiblingGroup, meter: WorkMeter): vo
     work++;
   }
   const shift = to.vtime - from.vtime;
-  for (const n of from.heap) {
+  for (const n of from.heap.items) {
     n.key += shift;
-    work += 1 + heapPush(to.heap, n);
+    work += 1 + to.heap.push(n);
   }
-  from.heap.length = 0;
+  from.heap.clear();
   from.first = null;
   from.size = 0;
   meter.work += work;

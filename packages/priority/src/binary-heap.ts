@@ -1,77 +1,122 @@
-/**
- * An element of a min-heap ordered by (key, id); `heapIndex` is its slot, −1 when not in a heap.
- * The heap is 4-ary: half the levels of a binary heap, and the four children of a slot sit side by
- * side, which matters more than the extra comparisons once the heap outgrows the cache.
- */
+/** An element of a MinHeap: ordered by (key, id); `heapIndex` is its slot, −1 when in no heap. */
 export interface HeapItem {
   id: number;
   key: number;
   heapIndex: number;
 }
 
-function before(a: HeapItem, b: HeapItem): boolean {
-  return a.key < b.key || (a.key === b.key && a.id < b.id);
-}
+/**
+ * A 4-ary min-heap ordered by (key, id). Keys and ids are copied into typed arrays beside the items, so
+ * sifting reads contiguous memory instead of one object per comparison (it matters once the heap
+ * outgrows the cache); a 4-ary heap also has half the levels of a binary one. Methods return the
+ * number of levels moved, for work accounting.
+ */
+export class MinHeap<T extends HeapItem> {
+  readonly items: T[] = [];
+  private keys = new Float64Array(4);
+  private ids = new Float64Array(4);
 
-/** Moves the item at slot `i` up; returns the number of levels it climbed. */
-export function siftUp<T extends HeapItem>(heap: T[], i: number): number {
-  const item = heap[i]!;
-  let steps = 0;
-  while (i > 0) {
-    const p = (i - 1) >> 2;
-    const parent = heap[p]!;
-    if (!before(item, parent)) break;
-    heap[i] = parent;
-    parent.heapIndex = i;
-    i = p;
-    steps++;
+  get length(): number {
+    return this.items.length;
   }
-  heap[i] = item;
-  item.heapIndex = i;
-  return steps;
-}
 
-/** Moves the item at slot `i` down; returns the number of levels it fell. */
-export function siftDown<T extends HeapItem>(heap: T[], i: number): number {
-  const n = heap.length;
-  const item = heap[i]!;
-  let steps = 0;
-  for (;;) {
-    const first = 4 * i + 1;
-    if (first >= n) break;
-    let c = first;
-    let child = heap[c]!;
-    const end = first + 4 < n ? first + 4 : n;
-    for (let j = first + 1; j < end; j++) {
-      const other = heap[j]!;
-      if (before(other, child)) {
-        c = j;
-        child = other;
-      }
+  /** The least item; only valid when length > 0. */
+  top(): T {
+    return this.items[0]!;
+  }
+
+  push(item: T): number {
+    const i = this.items.length;
+    if (i === this.keys.length) this.grow();
+    this.items.push(item);
+    return this.up(item, item.key, item.id, i);
+  }
+
+  /** Removes `item`, which must be in this heap. */
+  remove(item: T): number {
+    const items = this.items;
+    const i = item.heapIndex;
+    const last = items.pop()!;
+    item.heapIndex = -1;
+    if (last === item) return 0;
+    const key = this.keys[items.length]!;
+    const id = this.ids[items.length]!;
+    return this.up(last, key, id, i) || this.down(last, key, id, i);
+  }
+
+  /** Re-files `item` after its key grew. */
+  increased(item: T): number {
+    return this.down(item, item.key, item.id, item.heapIndex);
+  }
+
+  /** Empties the heap (the items' heapIndex is left to the caller). */
+  clear(): void {
+    this.items.length = 0;
+  }
+
+  private grow(): void {
+    const keys = new Float64Array(this.keys.length * 2);
+    keys.set(this.keys);
+    this.keys = keys;
+    const ids = new Float64Array(this.ids.length * 2);
+    ids.set(this.ids);
+    this.ids = ids;
+  }
+
+  private up(item: T, key: number, id: number, i: number): number {
+    const { items, keys, ids } = this;
+    let steps = 0;
+    while (i > 0) {
+      const p = (i - 1) >> 2;
+      const pk = keys[p]!;
+      if (pk < key || (pk === key && ids[p]! < id)) break;
+      const parent = items[p]!;
+      items[i] = parent;
+      keys[i] = pk;
+      ids[i] = ids[p]!;
+      parent.heapIndex = i;
+      i = p;
+      steps++;
     }
-    if (!before(child, item)) break;
-    heap[i] = child;
-    child.heapIndex = i;
-    i = c;
-    steps++;
+    items[i] = item;
+    keys[i] = key;
+    ids[i] = id;
+    item.heapIndex = i;
+    return steps;
   }
-  heap[i] = item;
-  item.heapIndex = i;
-  return steps;
-}
 
-export function heapPush<T extends HeapItem>(heap: T[], item: T): number {
-  heap.push(item);
-  return siftUp(heap, heap.length - 1);
-}
-
-/** Removes `item` (which must be in `heap`); returns the sift steps taken. */
-export function heapRemove<T extends HeapItem>(heap: T[], item: T): number {
-  const i = item.heapIndex;
-  const last = heap.pop()!;
-  item.heapIndex = -1;
-  if (last === item) return 0;
-  heap[i] = last;
-  last.heapIndex = i;
-  return siftUp(heap, i) || siftDown(heap, i);
+  private down(item: T, key: number, id: number, i: number): number {
+    const { items, keys, ids } = this;
+    const n = items.length;
+    let steps = 0;
+    for (;;) {
+      const first = 4 * i + 1;
+      if (first >= n) break;
+      let c = first;
+      let ck = keys[c]!;
+      let ci = ids[c]!;
+      const end = first + 4 < n ? first + 4 : n;
+      for (let j = first + 1; j < end; j++) {
+        const jk = keys[j]!;
+        if (jk < ck || (jk === ck && ids[j]! < ci)) {
+          c = j;
+          ck = jk;
+          ci = ids[j]!;
+        }
+      }
+      if (key < ck || (key === ck && id < ci)) break;
+      const child = items[c]!;
+      items[i] = child;
+      keys[i] = ck;
+      ids[i] = ci;
+      child.heapIndex = i;
+      i = c;
+      steps++;
+    }
+    items[i] = item;
+    keys[i] = key;
+    ids[i] = id;
+    item.heapIndex = i;
+    return steps;
+  }
 }

@@ -1,4 +1,3 @@
-import { heapPush, heapRemove, siftDown } from './binary-heap.js';
 import type { SiblingGroup, TreeNode } from './tree-node.js';
 
 /** Something that counts units of work (heap steps, node visits) for the flood-budget tests. */
@@ -23,14 +22,14 @@ export function enqueue(node: TreeNode, root: TreeNode, meter: WorkMeter): void 
   for (let n = node; n !== root && n.heapIndex < 0; n = n.group.owner) {
     const g = n.group;
     if (n.key < g.vtime) n.key = g.vtime;
-    work += 1 + heapPush(g.heap, n);
+    work += 1 + g.heap.push(n);
   }
   meter.work += work;
 }
 
 /** Takes `node` out of its parent's heap if it is there. */
 export function dequeue(node: TreeNode, meter: WorkMeter): void {
-  if (node.heapIndex >= 0) meter.work += 1 + heapRemove(node.group.heap, node);
+  if (node.heapIndex >= 0) meter.work += 1 + node.group.heap.remove(node);
 }
 
 /** True if `node` belongs in its parent's heap: it is ready or something below it may be. */
@@ -41,11 +40,11 @@ export function hasQueuedWork(node: TreeNode): boolean {
 /** Raises heap-top keys that fell behind the group clock (nodes that went stale and came back). */
 function catchUp(g: SiblingGroup, meter: WorkMeter): TreeNode {
   const heap = g.heap;
-  let top = heap[0]!;
+  let top = heap.top();
   while (top.key < g.vtime) {
     top.key = g.vtime;
-    meter.work += 1 + siftDown(heap, 0);
-    top = heap[0]!;
+    meter.work += 1 + heap.increased(top);
+    top = heap.top();
   }
   return top;
 }
@@ -64,7 +63,7 @@ export function nextReady(root: TreeNode, meter: WorkMeter): TreeNode | null {
       if (owner === root) return null;
       // The owner was queued for descendants that have all gone: drop it and look again one level up.
       const up = owner.group;
-      meter.work += heapRemove(up.heap, owner);
+      meter.work += up.heap.remove(owner);
       g = up;
       continue;
     }
@@ -87,7 +86,7 @@ export function charge(node: TreeNode, root: TreeNode, bytes: number, meter: Wor
     if (n.key > g.vtime) g.vtime = n.key;
     else n.key = g.vtime;
     n.key += bytes / n.weight;
-    if (n.heapIndex >= 0) work += siftDown(g.heap, n.heapIndex);
+    if (n.heapIndex >= 0) work += g.heap.increased(n);
   }
   meter.work += work;
 }

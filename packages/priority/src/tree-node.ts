@@ -1,4 +1,4 @@
-import type { HeapItem } from './binary-heap.js';
+import { type HeapItem, MinHeap } from './binary-heap.js';
 import type { Token } from './euler-tour.js';
 
 /**
@@ -12,7 +12,7 @@ export class SiblingGroup {
   owner: TreeNode;
   first: TreeNode | null = null;
   size = 0;
-  readonly heap: TreeNode[] = [];
+  readonly heap = new MinHeap<TreeNode>();
   vtime = 0;
   constructor(owner: TreeNode) {
     this.owner = owner;

@@ -1,5 +1,6 @@
 import { charge, dequeue, enqueue, nextReady } from './fair-queue.js';
 import { PriorityTree, type PriorityTreeOptions } from './priority-tree.js';
+import type { TreeNode } from './tree-node.js';
 import { isDependency, type PrioritySignal, type StreamScheduler } from './types.js';
 
 /**
@@ -45,11 +46,7 @@ export class TreeScheduler implements StreamScheduler {
 
   park(id: number): void {
     const node = this.tree.node(id);
-    if (node === undefined || !node.ready) return;
-    node.ready = false;
-    this.ready--;
-    // Leave it queued while it still has queued dependents; otherwise take it out now.
-    if (node.kids.heap.length === 0) dequeue(node, this.tree);
+    if (node !== undefined) this.parkNode(node);
   }
 
   pop(): number {
@@ -60,8 +57,16 @@ export class TreeScheduler implements StreamScheduler {
     const node = this.tree.node(id);
     if (node === undefined) return;
     // Park first: a stream that leaves the heap needs no re-sift for its new key.
-    if (!stillReady) this.park(id);
+    if (!stillReady) this.parkNode(node);
     charge(node, this.tree.root, bytes, this.tree);
+  }
+
+  private parkNode(node: TreeNode): void {
+    if (!node.ready) return;
+    node.ready = false;
+    this.ready--;
+    // Leave it queued while it still has queued dependents; otherwise take it out now.
+    if (node.kids.heap.length === 0) dequeue(node, this.tree);
   }
 
   isReady(id: number): boolean {

@@ -1,4 +1,4 @@
-import { type HeapItem, heapPush, heapRemove } from './binary-heap.js';
+import { type HeapItem, MinHeap } from './binary-heap.js';
 import {
   DEFAULT_INCREMENTAL,
   DEFAULT_MAX_PENDING_UPDATES,
@@ -31,7 +31,7 @@ class StreamEntry implements HeapItem {
 /** The ready streams of one urgency. */
 class UrgencyLevel {
   /** Non-incremental ready streams, lowest id on top. */
-  readonly serial: StreamEntry[] = [];
+  readonly serial = new MinHeap<StreamEntry>();
   /** Incremental ready streams in a ring; `turn` is the one whose turn it is. */
   turn: StreamEntry | null = null;
   /** Bytes sent for the serial side minus bytes for the incremental side, while both have ready streams. */
@@ -161,7 +161,7 @@ export class UrgencyScheduler implements StreamScheduler {
     const level = this.levels[31 - Math.clz32(mask & -mask)]!;
     const serial = level.serial;
     const turn = level.turn;
-    if (serial.length > 0 && (turn === null || level.balance <= 0)) return serial[0]!.id;
+    if (serial.length > 0 && (turn === null || level.balance <= 0)) return serial.top().id;
     return turn!.id;
   }
 
@@ -196,7 +196,7 @@ export class UrgencyScheduler implements StreamScheduler {
     this.ready++;
     this.readyMask |= 1 << e.urgency;
     if (!e.incremental) {
-      heapPush(level.serial, e);
+      level.serial.push(e);
       return;
     }
     e.credit = ROUND_ROBIN_QUANTUM;
@@ -219,7 +219,7 @@ export class UrgencyScheduler implements StreamScheduler {
     e.ready = false;
     this.ready--;
     if (!e.incremental) {
-      heapRemove(level.serial, e);
+      level.serial.remove(e);
     } else {
       if (e.next === e) {
         level.turn = null;
