@@ -70,18 +70,11 @@ export class MinHeap<T extends HeapItem> {
       const p = (i - 1) >> 2;
       const pk = keys[p]!;
       if (pk < key || (pk === key && ids[p]! < id)) break;
-      const parent = items[p]!;
-      items[i] = parent;
-      keys[i] = pk;
-      ids[i] = ids[p]!;
-      parent.heapIndex = i;
+      this.put(i, items[p]!, pk, ids[p]!);
       i = p;
       steps++;
     }
-    items[i] = item;
-    keys[i] = key;
-    ids[i] = id;
-    item.heapIndex = i;
+    this.put(i, item, key, id);
     return steps;
   }
 
@@ -105,18 +98,19 @@ export class MinHeap<T extends HeapItem> {
         }
       }
       if (key < ck || (key === ck && id < ci)) break;
-      const child = items[c]!;
-      items[i] = child;
-      keys[i] = ck;
-      ids[i] = ci;
-      child.heapIndex = i;
+      this.put(i, items[c]!, ck, ci);
       i = c;
       steps++;
     }
-    items[i] = item;
-    keys[i] = key;
-    ids[i] = id;
-    item.heapIndex = i;
+    this.put(i, item, key, id);
     return steps;
+  }
+
+  /** Stores `item` with its ordering copy in slot `i`. */
+  private put(i: number, item: T, key: number, id: number): void {
+    this.items[i] = item;
+    this.keys[i] = key;
+    this.ids[i] = id;
+    item.heapIndex = i;
   }
 }
