@@ -151,4 +151,60 @@ test('SETTINGS ACK timeout sends GOAWAY SETTINGS_TIMEOUT', () => {
   assert.ok(p.server.finished);
 });
 
+test('server push: PUSH_PROMISE then the pushed response, when the client enables push', () => {
+  const p = pair({ settings: { enablePush: true } });
+  p.client.request(GET, { endStream: true });
+  p.run();
+  const promised = p.server.pushPromise(1, [[':method', 'GET'], [':scheme', 'https'], [':authority', 'example.com'], [':path', '/style.css']]);
+  assert.is(promised, 2);
+  p.server.respond(promised, [[':status', '200']]);
+  p.server.submitData(promised, text.encode('body{}'), true);
+  p.server.respond(1, [[':status', '200']], true);
+  p.run();
+  const [push] = ofType(p.clientEvents, 'pushPromise');
+  assert.equal({ on: push!.streamId, id: push!.promisedStreamId, path: push!.headers[3] }, { on: 1, id: 2, path: [':path', '/style.css'] });
+  assert.is(body(p.clientEvents, 2), 'body{}');
+  assert.equal(ofType(p.clientEvents, 'headers').map((h) => [h.streamId, h.kind]), [[2, 'response'], [1, 'response']]);
+});
+
+test('server push is refused by default (clients send ENABLE_PUSH = 0)', () => {
+  const p = pair();
+  p.client.request(GET, { endStream: true });
+  p.run();
+  assert.throws(() => p.server.pushPromise(1, GET), /disabled push/);
+});
+
+test('priority header and PRIORITY_UPDATE reach the stream (RFC 9218)', () => {
+  const p = pair();
+  p.client.request([...GET, ['priority', 'u=1, i']]);
+  p.run();
+  assert.equal(p.server.getPriority(1), { urgency: 1, incremental: true, weight: 16, parent: 0 });
+  p.client.priorityUpdate(1, 'u=6');
+  p.run();
+  assert.equal(p.server.getPriority(1), { urgency: 6, incremental: false, weight: 16, parent: 0 });
+  assert.equal(ofType(p.serverEvents, 'priorityUpdate').map((e) => e.fieldValue), ['u=6']);
+});
+
+test('RFC 7540 weight and parent are readable by the application', () => {
+  const p = pair();
+  p.client.request(GET, { priority: { exclusive: false, dependency: 0, weight: 200 } });
+  p.run();
+  assert.equal(ofType(p.serverEvents, 'headers')[0]!.priority, { exclusive: false, dependency: 0, weight: 200 });
+  assert.is(p.server.getPriority(1)!.weight, 200);
+  p.client.priority(1, { exclusive: false, dependency: 0, weight: 42 });
+  p.run();
+  assert.equal(p.server.getPriority(1), { urgency: 3, incremental: false, weight: 42, parent: 0 });
+});
+
+test('extended CONNECT (RFC 8441) is accepted once the server has sent ENABLE_CONNECT_PROTOCOL', () => {
+  const p = pair({}, { settings: { enableConnectProtocol: true } });
+  p.run();
+  assert.is(p.client.remoteSettings.enableConnectProtocol, true);
+  p.client.request([[':method', 'CONNECT'], [':protocol', 'websocket'], [':scheme', 'https'], [':authority', 'example.com'], [':path', '/chat']]);
+  p.run();
+  const [req] = ofType(p.serverEvents, 'headers');
+  assert.is(req!.kind, 'request');
+  assert.equal(ofType(p.serverEvents, 'streamReset'), []);
+});
+
 test.run();

@@ -24,7 +24,7 @@ import {
 } from '@strand/frame';
 import { ByteWriter, Decoder, Encoder, HeaderListTooLargeError, HpackError } from '@strand/hpack';
 import { ReceiveWindow, SendWindow, sendable, type ReceiveWindowOptions } from '@strand/flow';
-import { createScheduler, type StreamScheduler } from '@strand/priority';
+import { createScheduler, parsePriority, type StreamScheduler } from '@strand/priority';
 import { StreamStore, StreamUsageError, isClosed, type Stream } from '@strand/stream';
 import type { H2Event, HeadersKind } from './events.js';
 import { checkHeaderBlock, newBlockInfo, type BlockInfo, type HeaderList } from './http-semantics.js';
@@ -135,7 +135,10 @@ export class H2Connection {
       // Peer streams get fresh state; our own get the StreamExt that waited for them to open.
       init: (id, local) => (local ? this.opening! : this.newExt(id)),
     });
-    this.scheduler = createScheduler(options.scheduler ?? 'rfc9218');
+    const schedulerKind = options.scheduler ?? 'rfc9218';
+    this.scheduler = createScheduler(schedulerKind);
+    // RFC 9218 §2.1: say we do not use the RFC 7540 tree when we schedule by urgency.
+    if (schedulerKind === 'rfc9218' && wanted.noRfc7540Priorities === undefined) wanted.noRfc7540Priorities = true;
     const manual = options.manualFlowControl === true;
     this.streamRecvOptions = { manual };
     this.connRecv = new ReceiveWindow(0, 65_535, options.connectionWindow ? { target: options.connectionWindow } : {});
@@ -430,8 +433,9 @@ export class H2Connection {
     if (ext.recvPhase === RecvPhase.HEADERS) {
       if (this.role === 'server') {
         kind = 'request';
-        error = checkHeaderBlock(list, 'request', info, this.localSettings.enableConnectProtocol);
+        error = checkHeaderBlock(list, 'request', info, this.sentSettings().enableConnectProtocol);
         ext.method = info.method;
+        if (!error) this.applyPriorityHeader(id, list);
       } else {
         error = checkHeaderBlock(list, 'response', info);
         kind = info.status < 200 ? 'informational' : 'response';
@@ -457,9 +461,7 @@ export class H2Connection {
     }
     if (error) return this.malformed(stream, error);
     if (endStream) ext.recvPhase = RecvPhase.DONE;
-    if (block.priority !== undefined && !this.remoteSettings.noRfc7540Priorities) {
-      this.scheduler.update(id, { parent: block.priority.dependency, weight: block.priority.weight, exclusive: block.priority.exclusive });
-    }
+    if (block.priority !== undefined) this.applyDependency(ext, block.priority);
     this.events.push({ type: 'headers', streamId: id, kind, headers: list, endStream, priority: block.priority });
     this.afterTransition(stream);
   }
@@ -480,13 +482,41 @@ export class H2Connection {
     // The decoder rejects self-dependency (§5.3.1). PRIORITY is allowed in every state.
     this.guard.priorityFrame(this.now());
     this.store.receive(id, FrameType.PRIORITY, 0);
-    if (this.remoteSettings.noRfc7540Priorities) return;
-    this.scheduler.update(id, { parent: priority.dependency, weight: priority.weight, exclusive: priority.exclusive });
+    const ext = this.store.get(id)?.ext;
+    if (ext !== undefined) this.applyDependency(ext, priority);
+    else this.scheduler.update(id, { parent: priority.dependency, weight: priority.weight, exclusive: priority.exclusive });
     this.events.push({ type: 'priority', streamId: id, priority });
   }
 
   private onPriorityUpdate(id: number, fieldValue: string): void {
+    // RFC 9218 §7.1: applies to the stream now, or when it opens (the scheduler buffers a bounded number).
+    const p = parsePriority(fieldValue);
+    this.scheduler.update(id, p);
+    const ext = this.store.get(id)?.ext;
+    if (ext !== undefined) {
+      ext.urgency = p.urgency;
+      ext.incremental = p.incremental;
+    }
     this.events.push({ type: 'priorityUpdate', streamId: id, fieldValue });
+  }
+
+  /** RFC 9218 §5: the `priority` request header sets the stream's urgency and incremental flag. */
+  private applyPriorityHeader(id: number, headers: HeaderList): void {
+    for (let i = 0; i < headers.length; i++) {
+      if (headers[i]![0] !== 'priority') continue;
+      const p = parsePriority(headers[i]![1]);
+      const ext = this.store.get(id)!.ext;
+      ext.urgency = p.urgency;
+      ext.incremental = p.incremental;
+      this.scheduler.update(id, p);
+      return;
+    }
+  }
+
+  /** Our settings as last sent (in force once ACKed): what the peer may already rely on. */
+  private sentSettings(): Settings {
+    const n = this.pendingSettings.length;
+    return n > 0 ? this.pendingSettings[n - 1]!.settings : this.localSettings;
   }
 
   private onRstStream(id: number, errorCode: number): void {
@@ -599,6 +629,13 @@ export class H2Connection {
     }
   }
 
+  /** RFC 7540 §5.3 signal (HEADERS priority or PRIORITY frame): kept for the application, fed to the tree scheduler. */
+  private applyDependency(ext: StreamExt, priority: PrioritySpec): void {
+    ext.parent = priority.dependency;
+    ext.weight = priority.weight;
+    this.scheduler.update(ext.id, { parent: priority.dependency, weight: priority.weight, exclusive: priority.exclusive });
+  }
+
   /** store.receive with stream errors turned into RST_STREAM; null when the frame is to be dropped. */
   private receiveOn(id: number, type: number, flags: number): Stream<StreamExt> | null {
     const before = this.store.get(id);
@@ -652,6 +689,7 @@ export class H2Connection {
     const ext = new StreamExt(id, this.connSend, this.connRecv); // real windows are set when it opens
     ext.pendingHeaders = headers;
     ext.pendingEndStream = options.endStream === true;
+    ext.pendingPriority = options.priority ?? null;
     ext.endQueued = ext.pendingEndStream;
     ext.sentEnd = ext.pendingEndStream;
     for (const [name, value] of headers) if (name === ':method') ext.method = value;
@@ -746,7 +784,43 @@ export class H2Connection {
 
   /** Server: sets a stream's RFC 9218 priority for our own scheduling. */
   setPriority(streamId: number, urgency: number, incremental: boolean): void {
-    if (this.store.get(streamId) !== undefined) this.scheduler.update(streamId, { urgency, incremental });
+    const ext = this.store.get(streamId)?.ext;
+    if (ext === undefined) return;
+    ext.urgency = urgency;
+    ext.incremental = incremental;
+    this.scheduler.update(streamId, { urgency, incremental });
+  }
+
+  /** A stream's priority as the peer signalled it: RFC 9218 urgency/incremental and RFC 7540 weight/parent. */
+  getPriority(streamId: number): { urgency: number; incremental: boolean; weight: number; parent: number } | undefined {
+    const ext = this.store.get(streamId)?.ext;
+    if (ext === undefined) return undefined;
+    return { urgency: ext.urgency, incremental: ext.incremental, weight: ext.weight, parent: ext.parent };
+  }
+
+  /**
+   * Server push (RFC 9113 §8.4): promises `headers` (a GET or HEAD request) on the client stream `streamId` and returns
+   * the promised stream id, on which `respond()` and `submitData()` then work. Throws when the client disabled push.
+   */
+  pushPromise(streamId: number, headers: HeaderList): number {
+    if (this.role !== 'server') throw new StreamUsageError('only a server pushes (§8.4)', streamId);
+    if (!this.remoteSettings.enablePush) throw new StreamUsageError('the client disabled push (SETTINGS_ENABLE_PUSH = 0)', streamId);
+    this.checkCanOpen();
+    const error = checkHeaderBlock(headers, 'push-request', this.info);
+    if (error) throw new StreamUsageError(`invalid pushed request: ${error}`, streamId);
+    const promisedId = this.store.nextLocalId();
+    if (promisedId < 0) throw new StreamUsageError('stream ids exhausted (§5.1.1)', streamId);
+    const ext = new StreamExt(promisedId, new SendWindow(promisedId, this.remoteSettings.initialWindowSize), new ReceiveWindow(promisedId, this.localSettings.initialWindowSize, this.streamRecvOptions));
+    ext.method = this.info.method;
+    ext.recvPhase = RecvPhase.DONE; // a pushed stream is half-closed (remote) once its response starts (§8.4)
+    this.scheduler.open(promisedId);
+    this.opening = ext;
+    this.store.sendPushPromise(streamId, promisedId);
+    this.opening = null;
+    this.hpackBuf.reset();
+    const block = this.hpackOut.encode(headers, this.hpackBuf);
+    this.writer.pushPromise(streamId, promisedId, block, NO_OPTIONS, this.remoteSettings.maxFrameSize);
+    return promisedId;
   }
 
   /**
@@ -892,20 +966,22 @@ export class H2Connection {
       this.scheduler.open(ext.id);
       const headers = ext.pendingHeaders!;
       ext.pendingHeaders = null;
-      this.writeHeaders(ext, headers, ext.pendingEndStream);
+      this.writeHeaders(ext, headers, ext.pendingEndStream, ext.pendingPriority);
+      ext.pendingPriority = null;
       ext.headersSent = true;
       this.markReady(ext);
     }
   }
 
   /** HPACK-encodes at the moment the block enters the writer, so compression state follows wire order. */
-  private writeHeaders(ext: StreamExt, headers: HeaderList, endStream: boolean): void {
+  private writeHeaders(ext: StreamExt, headers: HeaderList, endStream: boolean, priority: PrioritySpec | null = null): void {
     this.opening = ext;
     const stream = this.store.send(ext.id, FrameType.HEADERS, endStream ? Flag.END_STREAM : 0);
     this.opening = null;
     this.hpackBuf.reset();
     const block = this.hpackOut.encode(headers, this.hpackBuf);
-    this.writer.headers(ext.id, block, endStream ? END_STREAM_OPTIONS : NO_OPTIONS, this.remoteSettings.maxFrameSize);
+    const options = priority !== null ? { endStream, priority } : endStream ? END_STREAM_OPTIONS : NO_OPTIONS;
+    this.writer.headers(ext.id, block, options, this.remoteSettings.maxFrameSize);
     this.stats.framesSent++;
     if (stream !== null) this.afterTransition(stream);
   }

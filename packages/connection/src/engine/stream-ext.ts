@@ -1,4 +1,5 @@
 import type { ReceiveWindow, SendWindow } from '@strand/flow';
+import type { PrioritySpec } from '@strand/frame';
 import type { HeaderList } from './http-semantics.js';
 
 /** Where a stream's inbound header blocks are: decides what the next HEADERS means (RFC 9113 §8.1). */
@@ -39,8 +40,14 @@ export class StreamExt {
   /** For local streams waiting for a MAX_CONCURRENT_STREAMS slot: the request to send. */
   pendingHeaders: HeaderList | null = null;
   pendingEndStream = false;
+  pendingPriority: PrioritySpec | null = null;
   /** 'streamClosed' was emitted. */
   closedReported = false;
+  /** RFC 9218 priority (defaults u=3, i=false) and RFC 7540 dependency (defaults weight 16, parent 0). */
+  urgency = 3;
+  incremental = false;
+  weight = 16;
+  parent = 0;
   /** Free slot for the layer above (a Node stream object). */
   user: unknown = undefined;
 
