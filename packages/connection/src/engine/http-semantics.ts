@@ -37,6 +37,33 @@ export function checkFieldName(name: string, start: number): string {
   return '';
 }
 
+// Classes of regular field names, cached per name so the common names are checked once per process, not per request.
+const NAME_REGULAR = 0;
+const NAME_CONNECTION_SPECIFIC = 1;
+const NAME_TE = 2;
+const NAME_CONTENT_LENGTH = 3;
+const NAME_HOST = 4;
+const NAME_CACHE_LIMIT = 2048;
+const nameClasses = new Map<string, number>();
+
+/** The class of a valid regular field name, or -1 when the name is invalid (see checkFieldName). */
+function classifyName(name: string): number {
+  const cached = nameClasses.get(name);
+  if (cached !== undefined) return cached;
+  if (checkFieldName(name, 0) !== '') return -1;
+  const cls = CONNECTION_SPECIFIC.has(name)
+    ? NAME_CONNECTION_SPECIFIC
+    : name === 'te'
+      ? NAME_TE
+      : name === 'content-length'
+        ? NAME_CONTENT_LENGTH
+        : name === 'host'
+          ? NAME_HOST
+          : NAME_REGULAR;
+  if (nameClasses.size < NAME_CACHE_LIMIT) nameClasses.set(name, cls);
+  return cls;
+}
+
 /** RFC 9113 §8.2.1: no NUL, CR or LF in a value, no leading or trailing SP/HTAB. Returns an error text or ''. */
 export function checkFieldValue(name: string, value: string): string {
   const n = value.length;
@@ -86,13 +113,15 @@ export function checkHeaderBlock(
   let seenPath = false;
   let seenPseudo = 0; // bitmask of request pseudo-headers seen, to reject duplicates
   for (let i = 0; i < headers.length; i++) {
-    const [name, value] = headers[i]!;
-    const pseudo = name.charCodeAt(0) === 0x3a; // ':'
-    const nameError = checkFieldName(name, pseudo ? 1 : 0);
-    if (nameError) return nameError;
+    const field = headers[i]!;
+    const name = field[0];
+    const value = field[1];
     const valueError = checkFieldValue(name, value);
     if (valueError) return valueError;
-    if (pseudo) {
+    if (name.charCodeAt(0) === 0x3a) {
+      // ':' — a pseudo-header
+      const nameError = checkFieldName(name, 1);
+      if (nameError) return nameError;
       // RFC 9113 §8.3: pseudo-headers come first, only the defined ones, each once, none in trailers.
       if (kind === 'trailers') return `pseudo-header ${name} in trailers`;
       if (seenRegular) return `pseudo-header ${name} after a regular field`;
@@ -100,8 +129,9 @@ export function checkHeaderBlock(
         if (name !== ':status') return `pseudo-header ${name} in a response`;
         if (seenStatus) return 'duplicate :status';
         seenStatus = true;
-        if (value.length !== 3 || !/^[1-9][0-9][0-9]$/.test(value)) return `invalid :status "${value}"`;
-        info.status = Number(value);
+        const status = value.length === 3 ? parseStatus(value) : -1;
+        if (status < 100) return `invalid :status "${value}"`;
+        info.status = status;
         continue;
       }
       if (!REQUEST_PSEUDO.has(name)) return `pseudo-header ${name} in a request`;
@@ -128,13 +158,16 @@ export function checkHeaderBlock(
       continue;
     }
     seenRegular = true;
-    if (CONNECTION_SPECIFIC.has(name)) return `connection-specific field "${name}"`;
-    if (name === 'te' && value !== 'trailers') return `te: "${value}" (only "trailers" is allowed)`;
-    if (name === 'content-length' && kind !== 'trailers') {
+    const cls = classifyName(name);
+    if (cls === NAME_REGULAR) continue;
+    if (cls < 0) return checkFieldName(name, 0);
+    if (cls === NAME_CONNECTION_SPECIFIC) return `connection-specific field "${name}"`;
+    if (cls === NAME_TE && value !== 'trailers') return `te: "${value}" (only "trailers" is allowed)`;
+    if (cls === NAME_CONTENT_LENGTH && kind !== 'trailers') {
       const n = parseContentLength(value);
       if (n === -2 || (info.contentLength >= 0 && info.contentLength !== n)) return `invalid content-length "${value}"`;
       info.contentLength = n;
-    } else if (name === 'host') {
+    } else if (cls === NAME_HOST) {
       host = value;
     }
   }
@@ -164,6 +197,15 @@ export function checkHeaderBlock(
   // §8.3.1: Host and :authority must not disagree.
   if (authority !== undefined && host !== undefined && authority !== host) return ':authority and host differ';
   return '';
+}
+
+/** Three ASCII digits → their value, else -1. */
+function parseStatus(v: string): number {
+  const a = v.charCodeAt(0) - 48;
+  const b = v.charCodeAt(1) - 48;
+  const c = v.charCodeAt(2) - 48;
+  if (a < 0 || a > 9 || b < 0 || b > 9 || c < 0 || c > 9) return -1;
+  return a * 100 + b * 10 + c;
 }
 
 export function newBlockInfo(): BlockInfo {
