@@ -1,0 +1,356 @@
+// The (req, res) compatibility layer over HTTP/2 streams, installed when a server gets a 'request' listener.
+//
+// Http2ServerRequest/Http2ServerResponse are real http.IncomingMessage/http.ServerResponse objects: header storage,
+// setHeader/getHeader/removeHeader, statusCode, headersSent and writableEnded are node's own code. What must go to
+// the HTTP/2 stream instead of an HTTP/1 socket (writeHead, write, end, 1xx, trailers, destroy, _read) is set on
+// each instance, so frameworks that swap the prototype of req/res (Express does) keep a working object.
+// HTTP/1-only fields (connection, keep-alive, transfer-encoding, upgrade, proxy-connection) are dropped silently.
+import type { EventEmitter } from 'node:events';
+import * as http from 'node:http';
+import type { HeaderList } from '../engine/http-semantics.js';
+import { nodeError } from './errors.js';
+import { toHeaderList, type IncomingHttpHeaders, type OutgoingHttpHeaders } from './headers.js';
+import { utcDate, type ServerHttp2Stream } from './server-stream.js';
+import { socketProxy } from './socket-proxy.js';
+
+export interface CompatClasses {
+  Http2ServerRequest: typeof Http2ServerRequest;
+  Http2ServerResponse: typeof Http2ServerResponse;
+}
+
+type Callback = (error?: Error | null) => void;
+type Chunk = string | Uint8Array;
+
+/** The request side: an http.IncomingMessage whose body is the HTTP/2 stream's DATA. */
+export class Http2ServerRequest extends http.IncomingMessage {
+  /** The HTTP/2 stream this request arrived on. */
+  readonly stream: ServerHttp2Stream;
+  declare aborted: boolean;
+
+  constructor(stream: ServerHttp2Stream, headers: IncomingHttpHeaders, _options: unknown, rawHeaders: string[]) {
+    const socket = socketProxy(stream);
+    super(socket);
+    this.stream = stream;
+    this.httpVersion = '2.0';
+    this.httpVersionMajor = 2;
+    this.httpVersionMinor = 0;
+    const method = String(headers[':method']);
+    this.method = method;
+    this.url = method === 'CONNECT' ? String(headers[':authority']) : String(headers[':path'] ?? '');
+    // Host for frameworks that read it (RFC 9113 §8.3.1: :authority stands for it in HTTP/2).
+    if (headers.host === undefined && headers[':authority'] !== undefined) headers.host = headers[':authority'];
+    this.headers = headers as http.IncomingHttpHeaders;
+    this.rawHeaders = rawHeaders;
+    this._read = readRequest;
+    this._destroy = destroyRequest;
+    stream.sink = this;
+  }
+
+  get authority(): string | undefined {
+    return this.headers[':authority'] as string | undefined;
+  }
+
+  get scheme(): string | undefined {
+    return this.headers[':scheme'] as string | undefined;
+  }
+}
+
+function readRequest(this: Http2ServerRequest): void {
+  (this as { _consuming?: boolean })._consuming = true;
+  this.stream.readMore();
+}
+
+function destroyRequest(this: Http2ServerRequest, error: Error | null, callback: Callback): void {
+  if (!this.readableEnded || !this.complete) {
+    this.aborted = true;
+    this.emit('aborted');
+  }
+  const stream = this.stream;
+  if (this.aborted && !stream.destroyed && !stream.closed) stream.close(CANCEL);
+  process.nextTick(callback, error);
+}
+
+const CANCEL = 0x8;
+const kNoBody = Symbol('strand.noBody');
+const kTrailers = Symbol('strand.trailers');
+
+/** The response side: an http.ServerResponse whose headers and body go out on the HTTP/2 stream. */
+export class Http2ServerResponse extends http.ServerResponse {
+  readonly stream: ServerHttp2Stream;
+  [kNoBody] = false;
+  [kTrailers]: HeaderList | undefined = undefined;
+
+  constructor(stream: ServerHttp2Stream, req: Http2ServerRequest) {
+    super(req);
+    this.stream = stream;
+    (this as { socket: unknown }).socket = req.socket;
+    this.shouldKeepAlive = true;
+    this.writeHead = writeHead as never;
+    this.write = write as never;
+    this.end = end as never;
+    this.flushHeaders = flushHeaders;
+    this.writeContinue = writeContinue;
+    this.writeProcessing = writeProcessing;
+    this.writeEarlyHints = writeEarlyHints as never;
+    this.addTrailers = addTrailers as never;
+    this.setTimeout = setResponseTimeout as never;
+    this.destroy = destroyResponse as never;
+    this.cork = cork;
+    this.uncork = uncork;
+    const self = this as unknown as { _implicitHeader: () => void; createPushResponse: unknown };
+    self._implicitHeader = implicitHeader;
+    self.createPushResponse = createPushResponse;
+  }
+}
+
+type Res = Http2ServerResponse & { _header: string | null; _headerSent: boolean; finished: boolean; _closed: boolean };
+
+function writeHead(this: Res, statusCode: number, reason?: string | OutgoingHttpHeaders | string[], headers?: OutgoingHttpHeaders | string[]): Res {
+  if (this.stream.destroyed || this.stream.closed) return this;
+  if (this._header !== null) throw nodeError('ERR_HTTP2_HEADERS_SENT', 'Response has already been initiated.');
+  if (typeof reason !== 'string') headers = reason;
+  this.statusCode = statusCode;
+  if (Array.isArray(headers)) {
+    // A flat [name, value, name, value …] list (or [[name, value] …]).
+    if (headers.length > 0 && Array.isArray(headers[0])) for (const [k, v] of headers as unknown as string[][]) this.appendHeader(k!, v!);
+    else for (let i = 0; i + 1 < headers.length; i += 2) this.appendHeader(headers[i]!, headers[i + 1]!);
+  } else if (headers !== undefined && headers !== null) {
+    for (const key of Object.keys(headers)) {
+      const value = headers[key];
+      if (value !== undefined) this.setHeader(key, value as string | number | readonly string[]);
+    }
+  }
+  sendHeaders(this, false);
+  return this;
+}
+
+function implicitHeader(this: Res): void {
+  if (this._header === null) sendHeaders(this, false);
+}
+
+function flushHeaders(this: Res): void {
+  if (this._header === null && !this.stream.closed && !this.stream.destroyed) sendHeaders(this, false);
+}
+
+/** Sends the response HEADERS from statusCode and the stored headers (HTTP/1-only fields dropped). */
+function sendHeaders(res: Res, endStream: boolean): void {
+  const stream = res.stream;
+  const status = res.statusCode;
+  if (!Number.isInteger(status) || status < 200 || status > 599) {
+    throw nodeError('ERR_HTTP2_STATUS_INVALID', `Invalid status code: ${status}`, RangeError);
+  }
+  const stored = res.getHeaders() as OutgoingHttpHeaders;
+  for (const name in stored) if (name.charCodeAt(0) === 0x3a) delete stored[name];
+  const list = toHeaderList(stored, 'response', 'drop');
+  list.unshift([':status', String(status)]);
+  if (res.sendDate && stored.date === undefined) list.push(['date', utcDate()]);
+  const noBody = res.req.method === 'HEAD' || status === 204 || status === 205 || status === 304;
+  res._header = ' ';
+  res._headerSent = true;
+  if (noBody) res[kNoBody] = true;
+  if (stream.destroyed || stream.closed) return;
+  stream.sendResponse(list, endStream || noBody, false);
+}
+
+function write(this: Res, chunk: Chunk, encoding?: BufferEncoding | Callback, callback?: Callback): boolean {
+  if (typeof encoding === 'function') {
+    callback = encoding;
+    encoding = undefined;
+  }
+  const stream = this.stream;
+  if (this.finished || stream.closed || stream.destroyed) {
+    const error = this.finished
+      ? nodeError('ERR_STREAM_WRITE_AFTER_END', 'write after end')
+      : nodeError('ERR_HTTP2_INVALID_STREAM', 'The stream has been destroyed');
+    if (callback !== undefined) process.nextTick(callback, error);
+    return false;
+  }
+  if (this._header === null) sendHeaders(this, false);
+  if (this[kNoBody]) {
+    if (callback !== undefined) process.nextTick(callback);
+    return true;
+  }
+  return stream.write(chunk, encoding ?? 'utf8', callback);
+}
+
+function end(this: Res, chunk?: Chunk | Callback | null, encoding?: BufferEncoding | Callback, callback?: Callback): Res {
+  if (typeof chunk === 'function') {
+    callback = chunk;
+    chunk = undefined;
+  } else if (typeof encoding === 'function') {
+    callback = encoding;
+    encoding = undefined;
+  }
+  const stream = this.stream;
+  if (this.finished || stream.closed || stream.destroyed) {
+    this.finished = true;
+    if (callback !== undefined) process.nextTick(callback);
+    return this;
+  }
+  this.finished = true;
+  const hasChunk = chunk !== undefined && chunk !== null && chunk.length > 0;
+  if (this._header === null) {
+    // The whole body is known: tell the client its length, as node:http does for end(data).
+    if (hasChunk && !this.hasHeader('content-length')) {
+      this.setHeader('content-length', typeof chunk === 'string' ? Buffer.byteLength(chunk, (encoding as BufferEncoding | undefined) ?? 'utf8') : (chunk as Uint8Array).byteLength);
+    }
+    sendHeaders(this, !hasChunk && this[kTrailers] === undefined);
+  }
+  if (callback !== undefined) this.once('finish', callback);
+  stream.pendingTrailers = this[kTrailers];
+  if (hasChunk && !this[kNoBody]) stream.end(chunk as Chunk, (encoding ?? 'utf8') as BufferEncoding);
+  else stream.end();
+  return this;
+}
+
+function writeContinue(this: Res): void {
+  if (this._header === null && !this.stream.closed) this.stream.sendInformational([[':status', '100']]);
+}
+
+function writeProcessing(this: Res): void {
+  if (this._header === null && !this.stream.closed) this.stream.sendInformational([[':status', '102']]);
+}
+
+/** 103 Early Hints (RFC 8297): `hints` is a header object, typically { link: [...] }. */
+function writeEarlyHints(this: Res, hints: OutgoingHttpHeaders, callback?: () => void): void {
+  if (this._header === null && !this.stream.closed) {
+    const list = toHeaderList(hints, 'response', 'drop');
+    list.unshift([':status', '103']);
+    this.stream.sendInformational(list);
+  }
+  if (callback !== undefined) process.nextTick(callback);
+}
+
+function addTrailers(this: Res, headers: OutgoingHttpHeaders | Array<[string, string]>): void {
+  const object: OutgoingHttpHeaders = Array.isArray(headers) ? Object.fromEntries(headers) : headers;
+  const list = toHeaderList(object, 'trailers', 'drop');
+  const existing = this[kTrailers];
+  this[kTrailers] = existing === undefined ? list : existing.concat(list);
+}
+
+function setResponseTimeout(this: Res, ms: number, callback?: () => void): Res {
+  if (callback !== undefined) this.on('timeout', callback);
+  if (!this.stream.closed) this.stream.setTimeout(ms);
+  return this;
+}
+
+function destroyResponse(this: Res, error?: Error): Res {
+  if (!this.stream.destroyed) this.stream.destroy(error);
+  return this;
+}
+
+function cork(this: Res): void {
+  this.stream.cork();
+}
+
+function uncork(this: Res): void {
+  this.stream.uncork();
+}
+
+function createPushResponse(this: Res, _headers: unknown, callback: (error: Error) => void): void {
+  process.nextTick(callback, nodeError('ERR_HTTP2_PUSH_DISABLED', 'HTTP/2 Push has been disabled'));
+}
+
+// ------------------------------------------------------------------ wiring
+
+const kRequest = Symbol('strand.request');
+const kResponse = Symbol('strand.response');
+
+interface CompatStream extends ServerHttp2Stream {
+  [kRequest]?: Http2ServerRequest;
+  [kResponse]?: Res;
+}
+
+type EmitterServer = EventEmitter;
+
+/** Turns each 'stream' into (req, res) and emits 'request' (or 'checkContinue', 'connect'), as node does. */
+export function installCompat(server: EmitterServer, classes: Partial<CompatClasses>): void {
+  const Request = classes.Http2ServerRequest ?? Http2ServerRequest;
+  const Response = classes.Http2ServerResponse ?? Http2ServerResponse;
+  server.on('stream', (stream: ServerHttp2Stream, headers: IncomingHttpHeaders, _flags: number, raw: string[]) => {
+    const req = new Request(stream, headers, undefined, raw);
+    const res = new Response(stream, req) as Res;
+    const s = stream as CompatStream;
+    s[kRequest] = req;
+    s[kResponse] = res;
+    stream.on('error', ignoreError);
+    stream.on('trailers', onStreamTrailers);
+    stream.on('drain', onStreamDrain);
+    stream.on('finish', onStreamFinish);
+    stream.on('timeout', onStreamTimeout);
+    stream.on('close', onStreamClose);
+    dispatch(server, req, res, headers);
+  });
+}
+
+function dispatch(server: EmitterServer, req: Http2ServerRequest, res: Res, headers: IncomingHttpHeaders): void {
+  if (req.method === 'CONNECT') {
+    if (!server.emit('connect', req, res)) {
+      res.statusCode = 405;
+      res.end();
+    }
+    return;
+  }
+  const expect = headers.expect;
+  if (expect !== undefined) {
+    if (String(expect).toLowerCase() === '100-continue') {
+      if (server.listenerCount('checkContinue') > 0) {
+        server.emit('checkContinue', req, res);
+        return;
+      }
+      res.writeContinue();
+    } else if (server.listenerCount('checkExpectation') > 0) {
+      server.emit('checkExpectation', req, res);
+      return;
+    } else {
+      res.statusCode = 417;
+      res.end();
+      return;
+    }
+  }
+  server.emit('request', req, res);
+}
+
+function ignoreError(): void {
+  // Errors reach the application as req 'aborted' / res 'close', as with node:http.
+}
+
+function onStreamTrailers(this: CompatStream, headers: IncomingHttpHeaders, _flags: number, raw: string[]): void {
+  const req = this[kRequest];
+  if (req === undefined) return;
+  req.trailers = headers as NodeJS.Dict<string>;
+  req.rawTrailers = raw;
+}
+
+function onStreamDrain(this: CompatStream): void {
+  this[kResponse]?.emit('drain');
+}
+
+function onStreamFinish(this: CompatStream): void {
+  this[kResponse]?.emit('finish');
+}
+
+function onStreamTimeout(this: CompatStream): void {
+  const req = this[kRequest];
+  const res = this[kResponse];
+  const a = req !== undefined && req.emit('timeout');
+  const b = res !== undefined && res.emit('timeout');
+  if (!a && !b) this.close(CANCEL);
+}
+
+function onStreamClose(this: CompatStream): void {
+  const req = this[kRequest];
+  const res = this[kResponse];
+  this[kRequest] = undefined;
+  this[kResponse] = undefined;
+  if (req !== undefined) {
+    if (!req.complete) req.destroy();
+    else if (!req.readableEnded && req.readableFlowing === null) req.resume(); // unread body: drop it
+  }
+  if (res !== undefined) {
+    res._closed = true;
+    res.destroyed = true;
+    (res as { writable: boolean }).writable = false;
+    res.emit('close');
+  }
+}

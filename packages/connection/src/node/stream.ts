@@ -1,0 +1,398 @@
+// Http2Stream, ServerHttp2Stream, ClientHttp2Stream: node:http2-shaped Duplex streams over one engine stream.
+// Writes go to submitData() (false over the engine's high-water mark → the callback waits for 'drain'); received
+// DATA is given back to flow control (consume) only as the reader takes it, so a slow reader bounds what we buffer.
+import { Duplex } from 'node:stream';
+import { ErrorCode } from '@strand/frame';
+import type { PrioritySpec } from '@strand/frame';
+import type { HeaderList } from '../engine/http-semantics.js';
+import { invalidStream, nodeError, streamError, type NodeStyleError } from './errors.js';
+import { toHeaderList, type IncomingHttpHeaders, type OutgoingHttpHeaders } from './headers.js';
+import type { Http2Session } from './session.js';
+
+/** Where the received body goes instead of the stream's own buffer (the compat request). */
+export interface BodySink {
+  push(chunk: Buffer | null): boolean;
+  /** Set when the peer ended the body (http.IncomingMessage's `complete`). */
+  complete: boolean;
+}
+
+export interface StreamPriorityOptions {
+  exclusive?: boolean;
+  parent?: number;
+  weight?: number;
+  silent?: boolean;
+}
+
+// Stream flags (one small integer instead of many booleans).
+const HEADERS_SENT = 1;
+const CLOSED = 2;
+const ABORTED = 4;
+/** END_STREAM (or trailers) was handed to the engine. */
+const END_QUEUED = 8;
+const WAIT_TRAILERS = 16;
+const TRAILERS_SENT = 32;
+const WANT_TRAILERS_EMITTED = 64;
+const READ_STARTED = 128;
+const END_RECEIVED = 256;
+
+export class Http2Stream extends Duplex {
+  /** The stream identifier (assigned at once, even while the stream waits for a concurrency slot). */
+  readonly id: number;
+  /** The RST_STREAM code the stream closed with (NGHTTP2_NO_ERROR when it ended normally). */
+  rstCode: number = ErrorCode.NO_ERROR;
+  sentHeaders: OutgoingHttpHeaders | undefined = undefined;
+  sentInfoHeaders: OutgoingHttpHeaders[] | undefined = undefined;
+  sentTrailers: OutgoingHttpHeaders | undefined = undefined;
+  /** The request/response HEADERS carried END_STREAM. */
+  endAfterHeaders = false;
+
+  /** @internal */ h2Session: Http2Session | undefined;
+  /** @internal */ sink: BodySink | null = null;
+  /** @internal Trailers to end the stream with when the writable side finishes (the compat layer's addTrailers). */
+  pendingTrailers: HeaderList | undefined = undefined;
+  protected flags = 0;
+  /** Bytes delivered to the reader and not yet given back to flow control. */
+  private unacked = 0;
+  private pendingWrite: ((error?: Error | null) => void) | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private priorityInfo: { weight: number; exclusive: boolean; parent: number } = { weight: 16, exclusive: false, parent: 0 };
+
+  constructor(session: Http2Session, id: number) {
+    super({ allowHalfOpen: true, autoDestroy: false });
+    this.h2Session = session;
+    this.id = id;
+    this.on('finish', maybeDestroyOnFinish);
+  }
+
+  get session(): Http2Session | undefined {
+    return this.h2Session;
+  }
+
+  get aborted(): boolean {
+    return (this.flags & ABORTED) !== 0;
+  }
+
+  /** The HTTP/2 stream is closed (RST_STREAM sent or received, or both sides ended), as in node:http2. */
+  // @ts-expect-error -- Duplex declares `closed` as a property; node's Http2Stream overrides it with this getter.
+  override get closed(): boolean {
+    return (this.flags & CLOSED) !== 0;
+  }
+
+  /** Never pending: the engine assigns the id synchronously. */
+  get pending(): boolean {
+    return false;
+  }
+
+  get headersSent(): boolean {
+    return (this.flags & HEADERS_SENT) !== 0;
+  }
+
+  /** Bytes written and not yet framed (stream buffer plus engine queue). */
+  get bufferSize(): number {
+    const queued = this.h2Session === undefined ? 0 : this.h2Session.conn.queuedBytes(this.id);
+    return this.writableLength + queued;
+  }
+
+  get state(): { localWindowSize: number; state: number; localClose: number; remoteClose: number; weight: number; sumDependencyWeight: number } {
+    const conn = this.h2Session?.conn;
+    const localClose = (this.flags & END_QUEUED) !== 0 ? 1 : 0;
+    const remoteClose = (this.flags & END_RECEIVED) !== 0 ? 1 : 0;
+    // NGHTTP2_STREAM_STATE_*: 2 open, 5 half-closed (local), 6 half-closed (remote), 7 closed.
+    const state = this.closed ? 7 : localClose && !remoteClose ? 5 : remoteClose && !localClose ? 6 : 2;
+    return { localWindowSize: conn === undefined ? 0 : conn.sendWindow(this.id), state, localClose, remoteClose, weight: this.priorityInfo.weight, sumDependencyWeight: 0 };
+  }
+
+  /** Resets the stream with `code` (RST_STREAM), like node's `stream.close()`. */
+  close(code: number = ErrorCode.NO_ERROR, callback?: () => void): void {
+    if (typeof code !== 'number' || code < 0 || code > 0xffffffff) {
+      throw nodeError('ERR_OUT_OF_RANGE', `The value of "code" is out of range: ${code}`, RangeError);
+    }
+    if (callback !== undefined) this.once('close', callback);
+    if (this.closed) return;
+    this.resetBy(code, true);
+    this.closeWith(code, null);
+  }
+
+  /** Sets the RFC 7540 priority of the stream (a PRIORITY frame unless `silent`). */
+  priority(options: StreamPriorityOptions = {}): void {
+    const spec: PrioritySpec = { exclusive: options.exclusive === true, dependency: options.parent ?? 0, weight: options.weight ?? 16 };
+    this.priorityInfo = { weight: spec.weight, exclusive: spec.exclusive, parent: spec.dependency };
+    const session = this.h2Session;
+    if (options.silent || session === undefined || this.closed) return;
+    session.conn.priority(this.id, spec);
+    session.schedule();
+  }
+
+  /** Emits 'timeout' after `ms` without activity on the stream (0 turns it off). */
+  setTimeout(ms: number, callback?: () => void): this {
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
+    if (callback !== undefined) this.once('timeout', callback);
+    if (ms > 0 && !this.closed) {
+      this.timer = setTimeout(emitTimeout, ms, this);
+      this.timer.unref();
+    }
+    return this;
+  }
+
+  /** Sends trailers after 'wantTrailers' (respond/request with `waitForTrailers: true`). */
+  sendTrailers(headers: OutgoingHttpHeaders): void {
+    if ((this.flags & TRAILERS_SENT) !== 0) throw nodeError('ERR_HTTP2_TRAILERS_ALREADY_SENT', 'Trailing headers have already been sent');
+    if ((this.flags & WANT_TRAILERS_EMITTED) === 0) throw nodeError('ERR_HTTP2_TRAILERS_NOT_READY', 'Trailing headers cannot be sent until after the wantTrailers event is emitted');
+    if (this.destroyed || this.closed) throw invalidStream();
+    const list = toHeaderList(headers, 'trailers');
+    this.flags |= TRAILERS_SENT;
+    this.sentTrailers = headers;
+    this.endEngine(list);
+  }
+
+  // ------------------------------------------------------------------ Duplex
+
+  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
+    const session = this.h2Session;
+    if (session === undefined || this.closed) return callback();
+    this.beforeBody();
+    this.touch();
+    let ok: boolean;
+    try {
+      ok = session.conn.submitData(this.id, chunk);
+    } catch {
+      return callback(); // reset meanwhile: 'close' tells the application
+    }
+    session.schedule();
+    if (ok) callback();
+    else this.pendingWrite = callback;
+  }
+
+  override _writev(chunks: Array<{ chunk: Buffer; encoding: BufferEncoding }>, callback: (error?: Error | null) => void): void {
+    const session = this.h2Session;
+    if (session === undefined || this.closed) return callback();
+    this.beforeBody();
+    this.touch();
+    let ok = true;
+    try {
+      for (let i = 0; i < chunks.length; i++) ok = session.conn.submitData(this.id, chunks[i]!.chunk);
+    } catch {
+      return callback();
+    }
+    session.schedule();
+    if (ok) callback();
+    else this.pendingWrite = callback;
+  }
+
+  override _final(callback: (error?: Error | null) => void): void {
+    if (this.closed || this.h2Session === undefined) return callback();
+    this.beforeBody();
+    if ((this.flags & END_QUEUED) === 0) {
+      if ((this.flags & WAIT_TRAILERS) !== 0) process.nextTick(emitWantTrailers, this);
+      else this.endEngine(this.pendingTrailers);
+    }
+    callback();
+  }
+
+  override _read(): void {
+    this.flags |= READ_STARTED;
+    if (this.sink === null) this.readMore();
+  }
+
+  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+    const session = this.h2Session;
+    if (!this.closed) {
+      const code = error !== null ? (error.name === 'AbortError' ? ErrorCode.CANCEL : ErrorCode.INTERNAL_ERROR) : session?.destroyCode ?? ErrorCode.NO_ERROR;
+      this.resetBy(code, true);
+      this.markClosed(code);
+    }
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
+    const pending = this.pendingWrite;
+    this.pendingWrite = null;
+    if (pending !== null) pending(nodeError('ERR_STREAM_DESTROYED', 'Cannot call write after a stream was destroyed'));
+    this.push(null);
+    session?.forget(this);
+    this.h2Session = undefined;
+    callback(error);
+  }
+
+  // ------------------------------------------------------------------ called by the session
+
+  /** @internal DATA arrived: hand it to the reader; acknowledge it only if the reader wants more. */
+  deliver(data: Uint8Array): void {
+    this.touch();
+    const buf = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+    const target = this.sink ?? this;
+    if (target.push(buf)) {
+      // The reader keeps up: acknowledge at once (with anything held back before).
+      const n = this.unacked + buf.length;
+      this.unacked = 0;
+      this.h2Session!.conn.consume(this.id, n);
+    } else {
+      this.unacked += buf.length;
+    }
+  }
+
+  /** @internal The peer ended its side. */
+  deliverEnd(): void {
+    this.flags |= END_RECEIVED;
+    if (this.sink !== null) {
+      this.sink.complete = true;
+      this.sink.push(null);
+      this.push(null);
+      this.resume();
+    } else {
+      this.push(null);
+    }
+  }
+
+  /** @internal The reader took what was delivered: give it back to flow control (WINDOW_UPDATE). */
+  readMore(): void {
+    const n = this.unacked;
+    const session = this.h2Session;
+    if (n === 0 || session === undefined) return;
+    this.unacked = 0;
+    session.conn.consume(this.id, n);
+    session.schedule();
+  }
+
+  /** @internal The engine's queue for this stream drained: release the held write. */
+  onDrain(): void {
+    const pending = this.pendingWrite;
+    this.pendingWrite = null;
+    if (pending !== null) pending();
+  }
+
+  /** @internal RST_STREAM received or sent by the engine (a stream error). */
+  onReset(code: number): void {
+    if (this.closed || this.destroyed) return;
+    const error = code !== ErrorCode.NO_ERROR && code !== ErrorCode.CANCEL && this.listenerCount('error') > 0 ? streamError(code) : null;
+    this.closeWith(code, error);
+  }
+
+  /** @internal Both sides are done and the engine dropped the stream. */
+  onClosed(): void {
+    if (this.destroyed) return;
+    if (!this.closed) this.closeWith(ErrorCode.NO_ERROR, null);
+  }
+
+  /** @internal The session is going away: end the stream with the session's error or code. */
+  abandon(code: number, error: Error | null): void {
+    if (this.destroyed) return;
+    this.closeWith(code, error !== null && this.listenerCount('error') > 0 ? error : null, true);
+  }
+
+  // ------------------------------------------------------------------ helpers
+
+  protected emitWantTrailers(): void {
+    if (this.closed || (this.flags & WANT_TRAILERS_EMITTED) !== 0) return;
+    this.flags |= WANT_TRAILERS_EMITTED;
+    this.emit('wantTrailers');
+  }
+
+  /** Server streams send implicit headers before the first DATA; client streams have sent theirs. */
+  protected beforeBody(): void {}
+
+  /** @internal Hands END_STREAM (with trailers) to the engine. */
+  endEngine(trailers: HeaderList | undefined): void {
+    const session = this.h2Session;
+    if (session === undefined || (this.flags & END_QUEUED) !== 0) return;
+    this.flags |= END_QUEUED;
+    try {
+      session.conn.end(this.id, trailers);
+    } catch {
+      return; // already reset
+    }
+    session.schedule();
+  }
+
+  protected markEndQueued(): void {
+    this.flags |= END_QUEUED;
+  }
+
+  protected touch(): void {
+    if (this.timer !== null) this.timer.refresh();
+  }
+
+  private resetBy(code: number, send: boolean): void {
+    const session = this.h2Session;
+    if (!send || session === undefined) return;
+    try {
+      session.conn.rstStream(this.id, code);
+    } catch {
+      // gone already
+    }
+    session.schedule();
+  }
+
+  private markClosed(code: number): void {
+    this.flags |= CLOSED;
+    this.rstCode = code;
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
+  }
+
+  /** Node's closeStream + onStreamClose: 'aborted' when our side was not done, then destroy once read. */
+  private closeWith(code: number, error: Error | null, force = false): void {
+    this.markClosed(code);
+    if (!this.writableEnded) {
+      if ((this.flags & ABORTED) === 0) {
+        this.flags |= ABORTED;
+        this.emit('aborted');
+      }
+      this.end();
+    }
+    const pending = this.pendingWrite;
+    this.pendingWrite = null;
+    if (pending !== null) pending();
+    if (force || error !== null || code !== ErrorCode.NO_ERROR || !this.readable) {
+      this.destroy(error ?? undefined);
+      return;
+    }
+    // Ended normally with data still to read: destroy after 'end'.
+    this.once('end', maybeDestroyOnEnd);
+    this.push(null);
+    if (this.sink === null && (this.flags & READ_STARTED) === 0 && this.readableFlowing === null && this.isServer()) {
+      this.resume(); // nobody reads it: drain so the stream can close, as node does
+    } else {
+      this.read(0);
+    }
+  }
+
+  protected isServer(): boolean {
+    return false;
+  }
+
+  /** @internal */
+  maybeDestroy(): void {
+    if (this.closed && !this.destroyed && !this.readable && this.writableFinished) this.destroy();
+  }
+
+  protected setHeadersSentFlag(): void {
+    this.flags |= HEADERS_SENT;
+  }
+
+  protected hasFlag(flag: number): boolean {
+    return (this.flags & flag) !== 0;
+  }
+
+  protected setWaitForTrailers(): void {
+    this.flags |= WAIT_TRAILERS;
+  }
+}
+
+function maybeDestroyOnFinish(this: Http2Stream): void {
+  this.maybeDestroy();
+}
+
+function maybeDestroyOnEnd(this: Http2Stream): void {
+  this.maybeDestroy();
+}
+
+function emitTimeout(stream: Http2Stream): void {
+  stream.emit('timeout');
+}
+
+function emitWantTrailers(stream: Http2Stream): void {
+  (stream as unknown as { emitWantTrailers(): void }).emitWantTrailers();
+}
+
+export type { IncomingHttpHeaders, NodeStyleError };
+export const StreamFlags = { HEADERS_SENT, CLOSED, END_QUEUED, WAIT_TRAILERS } as const;
