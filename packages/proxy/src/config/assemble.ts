@@ -124,8 +124,8 @@ export function assemble(draft: Draft, source: string, report: (at: Field | null
         else backends.push({ cluster: b.cluster, weight: b.weight });
       } else backends.push({ cluster: resolveService(b, clusters), weight: b.weight });
     }
-    if (d.backends.length === 0 && !d.redirects && d.parents === null) report(d.at, 'route has no backends: give "backends" (or a RequestRedirect filter)');
-    if (d.backends.length === 0 && !d.redirects && d.parents !== null) report(d.at, 'rule has no backendRefs: every request would be answered 500 (add backendRefs or a RequestRedirect filter)');
+    if (!d.backendsWritten && !d.redirects && d.parents === null) report(d.at, 'route has no backends: give "backends" (or a RequestRedirect filter)');
+    if (!d.backendsWritten && !d.redirects && d.parents !== null) report(d.at, 'rule has no backendRefs: every request would be answered 500 (add backendRefs or a RequestRedirect filter)');
     r.backends = backends;
     routes.push(r);
   }

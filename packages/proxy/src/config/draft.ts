@@ -20,6 +20,8 @@ export interface DraftRoute {
   parents: PendingParent[] | null;
   /** Rule has a RequestRedirect, so having no backend is fine. */
   redirects: boolean;
+  /** Backends were written (possibly invalid ones, already reported): do not also report "no backends". */
+  backendsWritten: boolean;
 }
 
 export interface Draft {

@@ -104,7 +104,16 @@ function readRule(f: Field, kind: 'HTTPRoute' | 'GRPCRoute', index: number, base
     retry: o.get('retry') === undefined ? null : readRetry(o.get('retry')!),
     kind,
   };
-  draft.routes.push({ route, at: f, backends, listeners: [], parents: base.parents, redirects: filters.some((x) => x.type === 'RequestRedirect') });
+  const refs = o.get('backendRefs');
+  draft.routes.push({
+    route,
+    at: f,
+    backends,
+    listeners: [],
+    parents: base.parents,
+    redirects: filters.some((x) => x.type === 'RequestRedirect'),
+    backendsWritten: refs !== undefined && refs.isList() && refs.node !== null && (refs.list() ?? []).length > 0,
+  });
 }
 
 /** Reads one Kubernetes-style document (it has apiVersion or kind) into the draft. */
@@ -128,15 +137,17 @@ export function readGatewayDocument(root: Obj, draft: Draft): void {
   meta?.get('annotations')?.entries();
   root.get('status'); // `kubectl get -o yaml` output carries status; it is ignored.
   const spec = root.need('spec')?.object(['parentRefs', 'hostnames', 'rules']);
-  if (name === undefined || spec === undefined) return;
-  const id = `${kind}/${namespace}/${name}`;
-  const seen = draft.gatewayNames.get(id);
-  if (seen !== undefined) {
-    const p = seen.position;
-    meta!.get('name')!.fail(`${kind} ${namespace}/${name} is already defined at ${p.file}:${p.line}:${p.column}`);
-    return;
+  if (spec === undefined) return;
+  if (name !== undefined) {
+    const id = `${kind}/${namespace}/${name}`;
+    const seen = draft.gatewayNames.get(id);
+    if (seen !== undefined) {
+      const p = seen.position;
+      meta!.get('name')!.fail(`${kind} ${namespace}/${name} is already defined at ${p.file}:${p.line}:${p.column}`);
+      return;
+    }
+    draft.gatewayNames.set(id, meta!.get('name')!);
   }
-  draft.gatewayNames.set(id, meta!.get('name')!);
   const parents: PendingParent[] = [];
   const pf = spec.get('parentRefs');
   for (const item of pf?.list() ?? []) {
@@ -146,7 +157,7 @@ export function readGatewayDocument(root: Obj, draft: Draft): void {
   if (pf === undefined) spec.fail('no parentRefs: the route would not be attached to any listener (add parentRefs naming the Gateway or a listener)');
   const hostnames = spec.get('hostnames') === undefined ? [] : readHostnames(spec.get('hostnames')!);
   const rules = spec.get('rules');
-  const base = { name, namespace, hostnames, parents };
+  const base = { name: name ?? '(invalid)', namespace, hostnames, parents }; // keep reading to report every problem
   if (rules === undefined) {
     // Gateway API: a route without rules has one default rule (match everything) with no backends → 500.
     spec.fail('no rules: every request would be answered 500; add rules with backendRefs');

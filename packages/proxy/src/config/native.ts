@@ -242,7 +242,15 @@ function readRoute(f: Field, index: number, draft: Draft): void {
     kind: grpcCount > 0 && grpcCount === matches.length ? 'GRPCRoute' : 'HTTPRoute',
   };
   if (backendsField === undefined && !redirects) o.need('backends');
-  draft.routes.push({ route, at: o.get('name') ?? f, backends: backendsField === undefined ? [] : readBackends(backendsField), listeners, parents: null, redirects });
+  draft.routes.push({
+    route,
+    at: o.get('name') ?? f,
+    backends: backendsField === undefined ? [] : readBackends(backendsField),
+    listeners,
+    parents: null,
+    redirects,
+    backendsWritten: backendsField !== undefined,
+  });
 }
 
 function readLimits(f: Field): ProxyLimits {
