@@ -13,7 +13,6 @@ import { DEFAULT_ACCESS_LOG_FIELDS } from '../src/observability/access-log-forma
 import type { ProxyConfig } from '../src/config/types.js';
 
 const examples = fileURLToPath(new URL('../examples/', import.meta.url));
-const NO_FILES = { checkFiles: false };
 
 function withoutSource(c: ProxyConfig): Omit<ProxyConfig, 'source'> {
   const { source: _source, ...rest } = c;

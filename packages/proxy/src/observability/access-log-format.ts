@@ -140,8 +140,8 @@ const NO_ARG: Record<string, Getter> = {
   RESPONSE_FLAGS: (r) => (r.responseFlags === '' ? null : r.responseFlags),
   BYTES_RECEIVED: (r) => r.bytesReceived,
   BYTES_SENT: (r) => r.bytesSent,
-  DURATION: (r) => Math.round(r.durationMs),
-  RESPONSE_DURATION: (r) => (r.responseDurationMs === null ? null : Math.round(r.responseDurationMs)),
+  DURATION: (r) => Math.floor(r.durationMs), // whole ms, truncated like Envoy's duration_cast
+  RESPONSE_DURATION: (r) => (r.responseDurationMs === null ? null : Math.floor(r.responseDurationMs)),
   UPSTREAM_HOST: (r) => r.upstreamHost,
   UPSTREAM_CLUSTER: (r) => r.upstreamCluster,
   UPSTREAM_LOCAL_ADDRESS: (r) => r.upstreamLocalAddress,
