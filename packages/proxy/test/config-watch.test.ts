@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdtempSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigWatcher } from '../src/config/watch.js';
@@ -51,6 +51,26 @@ test('the watcher rejects an invalid edit (old config keeps serving) and accepts
     w.close();
   }
   assert.is(w.reload(), null, 'closed');
+});
+
+test('a Kubernetes ConfigMap update (the ..data symlink swapped) is seen', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'strand-cm-'));
+  mkdirSync(join(dir, '..v1'));
+  writeFileSync(join(dir, '..v1', 'proxy.yaml'), VALID(8080));
+  symlinkSync('..v1', join(dir, '..data'));
+  symlinkSync('..data/proxy.yaml', join(dir, 'proxy.yaml'));
+  const valid: ProxyConfig[] = [];
+  const w = new ConfigWatcher([join(dir, 'proxy.yaml')], (c) => valid.push(c), () => assert.unreachable(), { debounceMs: 20 }).start();
+  try {
+    mkdirSync(join(dir, '..v2'));
+    writeFileSync(join(dir, '..v2', 'proxy.yaml'), VALID(7070));
+    symlinkSync('..v2', join(dir, '..data_tmp'));
+    renameSync(join(dir, '..data_tmp'), join(dir, '..data'));
+    await until(() => valid.length === 1, 'the ConfigMap update');
+    assert.is(valid[0]!.listeners[0]!.port, 7070);
+  } finally {
+    w.close();
+  }
 });
 
 test('reload() of an invalid file reports the ConfigError and returns null', () => {

@@ -188,6 +188,9 @@ test('candidates(): the precomputed precedence list', () => {
   assert.equal(r.candidates('http', 'x.example.com').map((c) => c.route.name), ['wild', 'any']);
   assert.equal(r.candidates('http', 'example.com').map((c) => c.route.name), ['any']);
   assert.is(r.compiled.length, 3);
+  // The per-listener cache of raw authorities is bounded: many distinct hosts still route right.
+  for (let i = 0; i < 3000; i++) assert.is(r.candidates('http', `h${i}.example.com:${i}`)[0]!.route.name, 'wild');
+  assert.is(r.candidates('http', 'WWW.example.com:1')[0]!.route.name, 'exact');
 });
 
 test.run();

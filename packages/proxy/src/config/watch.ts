@@ -1,8 +1,9 @@
-// Hot reload: watch the config files (their directories, so editors that replace the file by rename are seen too),
-// debounce bursts of events, re-load, and hand over either the new config or the ConfigError. An invalid edit
+// Hot reload: watch the config files' directories (editors that save by rename, and Kubernetes ConfigMap volumes that
+// swap a `..data` symlink, change the directory rather than the file), debounce bursts of events, and reload when the
+// files' contents changed; hand over either the new config or the ConfigError. An invalid edit
 // changes nothing: the caller keeps serving the old config. reload() does the same on demand (SIGHUP).
 import { readFileSync, watch, type FSWatcher } from 'node:fs';
-import { basename, dirname, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { loadConfig, type LoadOptions } from './load.js';
 import { ConfigError, type ProxyConfig } from './types.js';
 
@@ -28,17 +29,10 @@ export class ConfigWatcher {
   /** Begins watching. */
   start(): this {
     this.lastText = this.snapshot();
-    const byDir = new Map<string, Set<string>>();
-    for (const p of this.paths) {
-      const abs = resolve(p);
-      const dir = dirname(abs);
-      if (!byDir.has(dir)) byDir.set(dir, new Set());
-      byDir.get(dir)!.add(basename(abs));
-    }
-    for (const [dir, names] of byDir) {
-      const w = watch(dir, { persistent: false }, (_event, name) => {
-        if (name === null || names.has(String(name))) this.schedule();
-      });
+    const dirs = new Set(this.paths.map((p) => dirname(resolve(p))));
+    for (const dir of dirs) {
+      // Any event in the directory schedules a check; the content comparison filters out unrelated files.
+      const w = watch(dir, { persistent: false }, () => this.schedule());
       w.on('error', () => {}); // a vanished directory: the next reload() reports the unreadable file
       this.watchers.push(w);
     }

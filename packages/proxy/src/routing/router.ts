@@ -8,6 +8,8 @@ import { routingHost } from './host.js';
 import { queryValue } from './query.js';
 
 interface HostTable {
+  /** Raw :authority → list, so repeat hosts skip normalisation; bounded (cleared when full) against random hosts. */
+  cache: Map<string, CompiledMatch[]>;
   exact: Map<string, CompiledMatch[]>;
   /** Key: the suffix after `*`, e.g. ".example.com". */
   wildcard: Map<string, CompiledMatch[]>;
@@ -56,7 +58,22 @@ function buildTable(entries: Array<{ route: RouteConfig; matches: CompiledMatch[
   const wildcard = new Map<string, CompiledMatch[]>();
   // A wildcard key ".example.com" stands for hosts "x.example.com": the chain starts at the key itself.
   for (const [suffix, list] of byWildcard) wildcard.set(suffix, concatUnique([list, ...wildcardChain(suffix.slice(1)).filter((t) => t !== list), any]));
-  return { exact, wildcard, any };
+  return { cache: new Map(), exact, wildcard, any };
+}
+
+const HOST_CACHE_SIZE = 1024;
+
+/** Exact host, else the longest wildcard suffix, else the routes without hostnames. */
+function lookup(table: HostTable, host: string): CompiledMatch[] {
+  const exact = table.exact.get(host);
+  if (exact !== undefined) return exact;
+  if (table.wildcard.size > 0) {
+    for (let i = host.indexOf('.'); i > 0; i = host.indexOf('.', i + 1)) {
+      const list = table.wildcard.get(host.slice(i));
+      if (list !== undefined) return list;
+    }
+  }
+  return table.any;
 }
 
 export class Router {
@@ -80,16 +97,12 @@ export class Router {
   /** The compiled matches a request for `authority` on `listener` is tried against, in precedence order. */
   candidates(listener: string, authority: string): readonly CompiledMatch[] {
     const table = this.tables.get(listener) ?? this.fallback;
-    const host = routingHost(authority);
-    const exact = table.exact.get(host);
-    if (exact !== undefined) return exact;
-    if (table.wildcard.size > 0) {
-      for (let i = host.indexOf('.'); i > 0; i = host.indexOf('.', i + 1)) {
-        const list = table.wildcard.get(host.slice(i));
-        if (list !== undefined) return list;
-      }
-    }
-    return table.any;
+    const cached = table.cache.get(authority);
+    if (cached !== undefined) return cached;
+    const list = lookup(table, routingHost(authority));
+    if (table.cache.size >= HOST_CACHE_SIZE) table.cache.clear();
+    table.cache.set(authority, list);
+    return list;
   }
 
   /**
