@@ -557,8 +557,8 @@ export class H2Connection {
     if (next.maxFrameSize !== local.maxFrameSize) this.decoder.setMaxFrameSize(next.maxFrameSize);
     if (next.headerTableSize !== local.headerTableSize) this.hpackIn.setMaxTableSize(next.headerTableSize);
     if (next.maxHeaderListSize !== local.maxHeaderListSize) this.hpackIn.setMaxHeaderListSize(next.maxHeaderListSize);
-    if (next.maxConcurrentStreams !== local.maxConcurrentStreams) this.store.setLocalMaxConcurrent(next.maxConcurrentStreams);
     Object.assign(local, next);
+    this.enforceStreamLimit();
     if (delta !== 0) for (const stream of this.store.streams()) stream.ext.recv.adjustInitial(delta);
     this.events.push({ type: 'localSettingsAcked', settings: local });
   }
@@ -701,6 +701,8 @@ export class H2Connection {
 
   /** Server: sends the response headers (or a 1xx when :status < 200). */
   respond(streamId: number, headers: HeaderList, endStream = false): void {
+    // RFC 9113 §5.4.1: nothing follows the GOAWAY of a connection error (issue #5 fuzzing found HEADERS after it).
+    if (this.fatal) throw new StreamUsageError('the connection has failed', streamId);
     const ext = this.liveExt(streamId);
     const informational = isInformational(headers);
     if (ext.headersSent) throw new StreamUsageError('response headers already sent', streamId);
@@ -741,7 +743,7 @@ export class H2Connection {
   /** Manual flow control: the application processed `n` bytes of DATA on the stream. */
   consume(streamId: number, n: number): void {
     const ext = this.store.get(streamId)?.ext;
-    if (ext === undefined || n <= 0) return;
+    if (ext === undefined || n <= 0 || this.fatal) return; // no WINDOW_UPDATE after an error GOAWAY (§5.4.1)
     ext.recv.consume(n, this.now());
     this.replenishStream(ext);
   }
@@ -756,12 +758,13 @@ export class H2Connection {
       return;
     }
     const stream = this.store.get(streamId);
-    if (stream !== undefined) this.resetLive(stream, code, 'reset by the application', false);
+    if (stream !== undefined && !this.fatal) this.resetLive(stream, code, 'reset by the application', false); // §5.4.1
   }
 
   /** Sends a PING; the 'pingAck' event carries the round trip. */
   ping(payload?: Uint8Array): Uint8Array {
     const data = payload ?? pingPayload(++this.pingCounter);
+    if (this.fatal) return data; // nothing is written after an error GOAWAY (§5.4.1)
     this.pings.set(pingKey(data), this.now());
     this.writer.ping(data, false);
     return data;
@@ -769,16 +772,19 @@ export class H2Connection {
 
   /** Sends SETTINGS; they apply to what we receive once the peer ACKs them. */
   settings(settings: Partial<Settings>): void {
+    if (this.fatal) return; // §5.4.1
     this.sendSettings(settings);
   }
 
   /** Sends a PRIORITY frame (RFC 7540 signal). */
   priority(streamId: number, priority: PrioritySpec): void {
+    if (this.fatal) return; // §5.4.1
     this.writer.priority(streamId, priority);
   }
 
   /** Client: sends PRIORITY_UPDATE (RFC 9218 §7.1). */
   priorityUpdate(streamId: number, fieldValue: string): void {
+    if (this.fatal) return; // §5.4.1
     this.writer.priorityUpdate(streamId, fieldValue);
   }
 
@@ -1002,6 +1008,18 @@ export class H2Connection {
     for (const [id, value] of entries) applySetting(next, id, value);
     this.writer.settings(entries);
     this.pendingSettings.push({ settings: next, sentAt: this.now() });
+    this.enforceStreamLimit();
+  }
+
+  /**
+   * Issue #5: our lowest MAX_CONCURRENT_STREAMS, ACKed or still pending, is enforced from the moment it is sent (as
+   * nghttp2 does). Otherwise a peer that never ACKs our SETTINGS could open streams without limit until SETTINGS_TIMEOUT
+   * (100 000 streams ≈ 70 MiB of heap from 1.3 MB of HEADERS). Streams over it get REFUSED_STREAM (§5.1.2, §8.7).
+   */
+  private enforceStreamLimit(): void {
+    let max = this.localSettings.maxConcurrentStreams;
+    for (const p of this.pendingSettings) max = Math.min(max, p.settings.maxConcurrentStreams);
+    this.store.setLocalMaxConcurrent(max);
   }
 
   private sendGoaway(lastStreamId: number, code: number, debug: string): void {
