@@ -39,6 +39,8 @@ export class Http2ServerRequest extends http.IncomingMessage {
     this.url = method === 'CONNECT' ? String(headers[':authority']) : String(headers[':path'] ?? '');
     // Host for frameworks that read it (RFC 9113 §8.3.1: :authority stands for it in HTTP/2).
     if (headers.host === undefined && headers[':authority'] !== undefined) headers.host = headers[':authority'];
+    // A body of unknown length is what HTTP/1.1 calls chunked: body parsers (type-is) look for one of the two.
+    if (!stream.endAfterHeaders && headers['content-length'] === undefined) headers['transfer-encoding'] = 'chunked';
     this.headers = headers as http.IncomingHttpHeaders;
     this.rawHeaders = rawHeaders;
     this._read = readRequest;
@@ -162,15 +164,15 @@ function write(this: Res, chunk: Chunk, encoding?: BufferEncoding | Callback, ca
     const error = this.finished
       ? nodeError('ERR_STREAM_WRITE_AFTER_END', 'write after end')
       : nodeError('ERR_HTTP2_INVALID_STREAM', 'The stream has been destroyed');
-    if (callback !== undefined) process.nextTick(callback, error);
+    if (typeof callback === 'function') process.nextTick(callback, error);
     return false;
   }
   if (this._header === null) sendHeaders(this, false);
   if (this[kNoBody]) {
-    if (callback !== undefined) process.nextTick(callback);
+    if (typeof callback === 'function') process.nextTick(callback);
     return true;
   }
-  return stream.write(chunk, encoding ?? 'utf8', callback);
+  return typeof callback === 'function' ? stream.write(chunk, encoding ?? 'utf8', callback) : stream.write(chunk, encoding ?? 'utf8');
 }
 
 function end(this: Res, chunk?: Chunk | Callback | null, encoding?: BufferEncoding | Callback, callback?: Callback): Res {
@@ -184,11 +186,11 @@ function end(this: Res, chunk?: Chunk | Callback | null, encoding?: BufferEncodi
   const stream = this.stream;
   if (this.finished || stream.closed || stream.destroyed) {
     this.finished = true;
-    if (callback !== undefined) process.nextTick(callback);
+    if (typeof callback === 'function') process.nextTick(callback);
     return this;
   }
   this.finished = true;
-  const hasChunk = chunk !== undefined && chunk !== null && chunk.length > 0;
+  const hasChunk = chunk !== undefined && chunk !== null && (chunk as Chunk).length > 0;
   if (this._header === null) {
     // The whole body is known: tell the client its length, as node:http does for end(data).
     if (hasChunk && !this.hasHeader('content-length')) {
@@ -196,7 +198,7 @@ function end(this: Res, chunk?: Chunk | Callback | null, encoding?: BufferEncodi
     }
     sendHeaders(this, !hasChunk && this[kTrailers] === undefined);
   }
-  if (callback !== undefined) this.once('finish', callback);
+  if (typeof callback === 'function') this.once('finish', callback);
   stream.pendingTrailers = this[kTrailers];
   if (hasChunk && !this[kNoBody]) stream.end(chunk as Chunk, (encoding ?? 'utf8') as BufferEncoding);
   else stream.end();
@@ -218,7 +220,7 @@ function writeEarlyHints(this: Res, hints: OutgoingHttpHeaders, callback?: () =>
     list.unshift([':status', '103']);
     this.stream.sendInformational(list);
   }
-  if (callback !== undefined) process.nextTick(callback);
+  if (typeof callback === 'function') process.nextTick(callback);
 }
 
 function addTrailers(this: Res, headers: OutgoingHttpHeaders | Array<[string, string]>): void {
@@ -229,7 +231,7 @@ function addTrailers(this: Res, headers: OutgoingHttpHeaders | Array<[string, st
 }
 
 function setResponseTimeout(this: Res, ms: number, callback?: () => void): Res {
-  if (callback !== undefined) this.on('timeout', callback);
+  if (typeof callback === 'function') this.on('timeout', callback);
   if (!this.stream.closed) this.stream.setTimeout(ms);
   return this;
 }
@@ -327,7 +329,9 @@ function onStreamDrain(this: CompatStream): void {
 }
 
 function onStreamFinish(this: CompatStream): void {
-  this[kResponse]?.emit('finish');
+  const res = this[kResponse];
+  // Only a response the application ended finishes; a reset stream ends its writable side without it.
+  if (res !== undefined && res.finished) res.emit('finish');
 }
 
 function onStreamTimeout(this: CompatStream): void {
@@ -344,8 +348,10 @@ function onStreamClose(this: CompatStream): void {
   this[kRequest] = undefined;
   this[kResponse] = undefined;
   if (req !== undefined) {
-    if (!req.complete) req.destroy();
-    else if (!req.readableEnded && req.readableFlowing === null) req.resume(); // unread body: drop it
+    // Reset (or closed before the response ended): like a dropped HTTP/1 connection, req is destroyed and emits
+    // 'aborted' unless it was read to the end. Otherwise an unread body is dropped.
+    if (this.aborted || this.rstCode !== 0 || !req.complete) req.destroy();
+    else if (!req.readableEnded && req.readableFlowing === null) req.resume();
   }
   if (res !== undefined) {
     res._closed = true;

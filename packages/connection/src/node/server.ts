@@ -49,7 +49,8 @@ class ServerCore {
   close(callback?: (error?: Error) => void): this {
     net.Server.prototype.close.call(this as unknown as net.Server, callback);
     for (const session of this.sessions) session.close();
-    this.http1?.closeIdleConnections();
+    // node:http's close() closes idle keep-alive connections and stops its timeout checks.
+    this.http1?.close();
     return this;
   }
 
@@ -219,6 +220,9 @@ function http1Of(server: NodeServer): http.Server {
     else server.emit('request', req, res);
   });
   h1.timeout = server.timeout;
+  // node:http starts tracking connections (idle close, headers/request timeouts) on 'listening'; this server never
+  // listens itself (its connections come from ours), so start the tracking by hand.
+  h1.emit('listening');
   server.http1 = h1;
   return h1;
 }

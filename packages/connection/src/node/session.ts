@@ -288,11 +288,10 @@ export abstract class Http2Session extends EventEmitter {
       if (this.closed) return;
       const stream = new ServerHttp2Stream(this, e.streamId, String(headers[':method'] ?? ''));
       this.streams.set(e.streamId, stream);
-      if (e.endStream) {
-        stream.endAfterHeaders = true;
-        stream.deliverEnd();
-      }
+      stream.endAfterHeaders = e.endStream;
       this.emit('stream', stream, headers, flags, raw);
+      // After 'stream', so a body sink attached by a listener (the compat request) sees the end too.
+      if (e.endStream) stream.deliverEnd();
       return;
     }
     const stream = this.streams.get(e.streamId);

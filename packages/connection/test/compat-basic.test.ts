@@ -1,0 +1,222 @@
+// The (req, res) compat layer on its own: node:http semantics over HTTP/2 streams.
+import { once } from 'node:events';
+import * as http from 'node:http';
+import * as nodeHttp2 from 'node:http2';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import * as strand from '../src/index.js';
+import { closeServer, listen, pattern, readAll } from './node-helpers.js';
+
+type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
+
+const t = suite<{ server: strand.Http2Server; port: number; client: strand.ClientHttp2Session; handler: Handler }>('compat');
+
+t.before(async (ctx) => {
+  ctx.server = strand.createServer((req, res) => ctx.handler(req, res));
+  ctx.port = await listen(ctx.server);
+  ctx.client = strand.connect(`http://127.0.0.1:${ctx.port}`);
+});
+
+t.after(async (ctx) => {
+  ctx.client.destroy();
+  await closeServer(ctx.server);
+});
+
+async function get(client: strand.ClientHttp2Session, headers: strand.OutgoingHttpHeaders = {}, body?: Buffer) {
+  const stream = client.request({ ':path': '/', ...headers }, body === undefined ? {} : { endStream: false });
+  const info: strand.IncomingHttpHeaders[] = [];
+  let trailers: strand.IncomingHttpHeaders | undefined;
+  stream.on('headers', (h: strand.IncomingHttpHeaders) => info.push(h));
+  stream.on('trailers', (h: strand.IncomingHttpHeaders) => (trailers = h));
+  if (body !== undefined) stream.end(body);
+  const [response] = (await once(stream, 'response')) as [strand.IncomingHttpHeaders];
+  const data = await readAll(stream);
+  return { response, data, info, trailers, stream };
+}
+
+t('request fields: method, url, httpVersion 2.0, pseudo-headers, host from :authority, socket', async (ctx) => {
+  let seen: Record<string, unknown> = {};
+  ctx.handler = (req, res) => {
+    seen = {
+      method: req.method,
+      url: req.url,
+      version: req.httpVersion,
+      major: req.httpVersionMajor,
+      path: req.headers[':path'],
+      host: req.headers.host,
+      custom: req.headers['x-custom'],
+      remote: req.socket.remoteAddress,
+      isMessage: req instanceof http.IncomingMessage,
+      resIsResponse: res instanceof http.ServerResponse,
+      authority: (req as strand.Http2ServerRequest).authority,
+      scheme: (req as strand.Http2ServerRequest).scheme,
+      stream: (req as strand.Http2ServerRequest).stream instanceof strand.ServerHttp2Stream,
+    };
+    res.end('ok');
+  };
+  await get(ctx.client, { ':path': '/x/y?z=1', 'x-custom': 'v' });
+  assert.equal(seen, {
+    method: 'GET',
+    url: '/x/y?z=1',
+    version: '2.0',
+    major: 2,
+    path: '/x/y?z=1',
+    host: `127.0.0.1:${ctx.port}`,
+    custom: 'v',
+    remote: '127.0.0.1',
+    isMessage: true,
+    resIsResponse: true,
+    authority: `127.0.0.1:${ctx.port}`,
+    scheme: 'http',
+    stream: true,
+  });
+});
+
+t('setHeader/getHeader/removeHeader, writeHead merge, statusCode, content-length from end(data)', async (ctx) => {
+  ctx.handler = (res0, res) => {
+    void res0;
+    res.setHeader('X-One', '1');
+    res.setHeader('x-removed', 'gone');
+    res.removeHeader('x-removed');
+    res.setHeader('set-cookie', ['a=1', 'b=2']);
+    assert.is(res.getHeader('x-one'), '1');
+    assert.is(res.headersSent, false);
+    res.writeHead(201, { 'x-two': '2', 'content-type': 'text/plain' });
+    assert.is(res.headersSent, true);
+    assert.throws(() => res.setHeader('x-late', '1'), /Cannot set headers/);
+    res.end('created');
+  };
+  const { response, data } = await get(ctx.client);
+  assert.is(response[':status'], 201);
+  assert.is(response['x-one'], '1');
+  assert.is(response['x-two'], '2');
+  assert.is(response['x-removed'], undefined);
+  assert.equal(response['set-cookie'], ['a=1', 'b=2']);
+  assert.is(data.toString(), 'created');
+  ctx.handler = (_req, res) => res.end('twelve bytes');
+  const second = await get(ctx.client);
+  assert.is(second.response['content-length'], '12');
+});
+
+t('HTTP/1-isms are dropped, not fatal: connection, keep-alive, transfer-encoding, upgrade', async (ctx) => {
+  ctx.handler = (_req, res) => {
+    res.setHeader('Connection', 'keep-alive');
+    res.setHeader('Keep-Alive', 'timeout=5');
+    res.setHeader('Transfer-Encoding', 'chunked');
+    res.writeHead(200, { upgrade: 'websocket', 'proxy-connection': 'x', 'x-kept': 'yes' });
+    res.end('fine');
+  };
+  const { response, data } = await get(ctx.client);
+  assert.is(response[':status'], 200);
+  for (const name of ['connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'proxy-connection']) assert.is(response[name], undefined, name);
+  assert.is(response['x-kept'], 'yes');
+  assert.is(data.toString(), 'fine');
+});
+
+t('write() several chunks, addTrailers(), finish then close on res', async (ctx) => {
+  const events: string[] = [];
+  ctx.handler = (_req, res) => {
+    res.on('finish', () => events.push('finish'));
+    res.on('close', () => events.push('close'));
+    res.write('a');
+    res.write(Buffer.from('b'));
+    res.addTrailers({ 'x-trailer': 'done' });
+    res.end('c');
+  };
+  const { data, trailers } = await get(ctx.client);
+  assert.is(data.toString(), 'abc');
+  assert.is(trailers?.['x-trailer'], 'done');
+  while (events.length < 2) await new Promise((r) => setImmediate(r));
+  assert.equal(events, ['finish', 'close']);
+});
+
+t('writeEarlyHints (103) and writeContinue for expect: 100-continue', async (ctx) => {
+  ctx.handler = (_req, res) => {
+    res.writeEarlyHints({ link: ['</a.css>; rel=preload; as=style', '</b.js>; rel=preload; as=script'] });
+    res.end('page');
+  };
+  const hinted = await get(ctx.client);
+  assert.is(hinted.info[0]![':status'], 103);
+  assert.is(hinted.info[0]!.link, '</a.css>; rel=preload; as=style, </b.js>; rel=preload; as=script');
+  assert.is(hinted.data.toString(), 'page');
+  ctx.handler = (req, res) => void readAll(req).then((b) => res.end(`got ${b.length}`));
+  const stream = ctx.client.request({ ':path': '/', ':method': 'POST', expect: '100-continue' });
+  await once(stream, 'continue');
+  stream.end('body');
+  await once(stream, 'response');
+  assert.is((await readAll(stream)).toString(), 'got 4');
+});
+
+t('HEAD gets headers only; 204 and 304 end at the headers', async (ctx) => {
+  ctx.handler = (req, res) => {
+    if (req.url === '/204') res.statusCode = 204;
+    res.setHeader('content-length', '5');
+    res.end('hello');
+  };
+  const head = await get(ctx.client, { ':method': 'HEAD' });
+  assert.is(head.response['content-length'], '5');
+  assert.is(head.data.length, 0);
+  const empty = await get(ctx.client, { ':path': '/204' });
+  assert.is(empty.response[':status'], 204);
+  assert.is(empty.data.length, 0);
+});
+
+t('request body: streamed 3 MiB read through req (pipe into res)', async (ctx) => {
+  ctx.handler = (req, res) => {
+    res.writeHead(200);
+    req.pipe(res);
+  };
+  const body = pattern(3 * 1024 * 1024);
+  const { data } = await get(ctx.client, { ':method': 'PUT' }, body);
+  assert.ok(data.equals(body));
+});
+
+t('request trailers land on req.trailers', async (ctx) => {
+  let seen: unknown;
+  ctx.handler = (req, res) => void readAll(req).then(() => {
+    seen = req.trailers;
+    res.end();
+  });
+  const stream = ctx.client.request({ ':path': '/', ':method': 'POST' }, { waitForTrailers: true });
+  stream.on('wantTrailers', () => stream.sendTrailers({ 'x-t': '1' }));
+  stream.end('x');
+  await once(stream, 'response');
+  await readAll(stream);
+  assert.is((seen as Record<string, string>)['x-t'], '1');
+});
+
+t('client reset → req aborted, res close without finish', async (ctx) => {
+  const events: string[] = [];
+  const done = new Promise<void>((resolve) => {
+    ctx.handler = (req, res) => {
+      req.on('aborted', () => events.push('aborted'));
+      res.on('finish', () => events.push('finish'));
+      res.on('close', () => {
+        events.push('close');
+        resolve();
+      });
+      res.write('partial');
+    };
+  });
+  const stream = ctx.client.request({ ':path': '/' });
+  await once(stream, 'response');
+  stream.close(strand.constants.NGHTTP2_CANCEL);
+  await done;
+  assert.equal(events, ['aborted', 'close']);
+});
+
+t('node:http2 client against the compat layer', async (ctx) => {
+  ctx.handler = (req, res) => {
+    res.setHeader('connection', 'close');
+    res.end(`${req.method} ${req.url}`);
+  };
+  const client = nodeHttp2.connect(`http://127.0.0.1:${ctx.port}`);
+  const stream = client.request({ ':path': '/node' });
+  const [headers] = (await once(stream, 'response')) as [nodeHttp2.IncomingHttpHeaders];
+  assert.is(headers[':status'], 200);
+  assert.is((await readAll(stream)).toString(), 'GET /node');
+  client.close();
+  await once(client, 'close');
+});
+
+t.run();
