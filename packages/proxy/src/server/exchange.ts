@@ -1,0 +1,39 @@
+// The contract between a client-side request (an HTTP/2 stream or an HTTP/1.1 message) and the forwarder.
+import type { HeaderList, RequestHead } from '../translate/head.js';
+
+/** Events from the client side of one request. */
+export interface ClientHandler {
+  onRequestData(chunk: Uint8Array): void;
+  onRequestEnd(trailers: HeaderList | null): void;
+  /** The client went away or reset the stream: no more events, nothing more can be sent. */
+  onClientAbort(): void;
+  /** The response queue drained: write more. */
+  onClientDrain(): void;
+}
+
+/** One request as seen from the client connection, and the way back to it. */
+export interface ClientStream {
+  readonly head: RequestHead;
+  handler: ClientHandler | null;
+  /** Response trailers reach the client (HTTP/2 always; HTTP/1.1 when the response is chunked). */
+  readonly canTrailers: boolean;
+  /** The forwarder took `n` bytes of request body off our hands: let the client send more. */
+  bodyConsumed(n: number): void;
+  informational(status: number, headers: HeaderList): void;
+  respond(status: number, headers: HeaderList, endStream: boolean): void;
+  /** Queues response body; false when over the mark (wait for onClientDrain). */
+  write(chunk: Uint8Array): boolean;
+  end(trailers: HeaderList | null): void;
+  /** Abandons the response: RST_STREAM (HTTP/2) or closing the connection (HTTP/1.1). */
+  reset(code: number): void;
+}
+
+/** RFC 9113 §7 error codes the data path uses. */
+export const H2Code = {
+  NO_ERROR: 0x0,
+  PROTOCOL_ERROR: 0x1,
+  INTERNAL_ERROR: 0x2,
+  REFUSED_STREAM: 0x7,
+  CANCEL: 0x8,
+  CONNECT_ERROR: 0xa,
+} as const;

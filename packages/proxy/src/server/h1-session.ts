@@ -1,0 +1,236 @@
+// HTTP/1.1 clients: sockets (cleartext after preface sniffing, or TLS without h2) are handed to an internal
+// node:http server that never listens; every request becomes a ClientStream for the forwarder. Node's parser rejects
+// malformed framing (CL+TE, bad chunking, CR/LF/NUL in fields) with 400 before anything reaches us.
+import * as http from 'node:http';
+import type * as net from 'node:net';
+import { connectionInfo, type ConnectionInfo, type HeaderList, type RequestHead } from '../translate/head.js';
+import { forwardableTrailers, fromRawHeaders, toRawHeaders } from '../translate/response-headers.js';
+import type { ClientHandler, ClientStream } from './exchange.js';
+
+export interface H1FrontendOptions {
+  listener: string;
+  /** Keep-alive sockets idle this long are closed. */
+  keepAliveTimeoutMs: number;
+  /** Time for a request's header section to arrive (slowloris); 0 = off. */
+  headersTimeoutMs: number;
+  /** Largest header section accepted (431 beyond). */
+  maxHeaderSize: number;
+}
+
+export interface H1Owner {
+  dispatch(stream: ClientStream): void;
+  /** An Upgrade: websocket request; the socket is handed over raw. */
+  upgrade(head: RequestHead, socket: net.Socket, rest: Buffer): void;
+}
+
+/** Per-socket bookkeeping: requests in flight (graceful shutdown) and the connection's identity (logs). */
+interface SocketState {
+  inflight: number;
+  info: ConnectionInfo;
+}
+
+class H1ServerExchange implements ClientStream {
+  readonly head: RequestHead;
+  handler: ClientHandler | null = null;
+  canTrailers = false;
+  private readonly req: http.IncomingMessage;
+  private readonly res: http.ServerResponse;
+  private unacked = 0;
+  private done = false;
+
+  constructor(req: http.IncomingMessage, res: http.ServerResponse, head: RequestHead, draining: boolean) {
+    this.req = req;
+    this.res = res;
+    this.head = head;
+    res.sendDate = false;
+    if (draining) res.shouldKeepAlive = false;
+    req.on('data', this.onData);
+    req.on('end', this.onEnd);
+    res.on('close', this.onClose);
+    res.on('drain', this.onDrain);
+  }
+
+  bodyConsumed(n: number): void {
+    this.unacked -= n;
+    if (this.unacked <= 0 && this.req.isPaused()) this.req.resume();
+  }
+
+  informational(status: number, headers: HeaderList): void {
+    if (this.res.headersSent || this.done) return;
+    if (status === 100) this.res.writeContinue();
+    else if (status === 102) this.res.writeProcessing();
+    else if (status === 103) {
+      const hints: Record<string, string | string[]> = {};
+      for (const [name, value] of headers) {
+        const prev = hints[name];
+        hints[name] = prev === undefined ? value : Array.isArray(prev) ? [...prev, value] : [prev, value];
+      }
+      if (hints['link'] !== undefined) this.res.writeEarlyHints(hints);
+    }
+  }
+
+  respond(status: number, headers: HeaderList, endStream: boolean): void {
+    if (this.done) return;
+    let length = false;
+    for (let i = 0; i < headers.length; i++) if (headers[i]![0] === 'content-length') length = true;
+    this.canTrailers = !length && this.req.httpVersionMinor >= 1;
+    this.res.writeHead(status, toRawHeaders(headers));
+    if (endStream) this.finish();
+  }
+
+  write(chunk: Uint8Array): boolean {
+    if (this.done) return true;
+    return this.res.write(chunk);
+  }
+
+  end(trailers: HeaderList | null): void {
+    if (this.done) return;
+    if (trailers !== null && this.canTrailers) {
+      const t = forwardableTrailers(trailers);
+      if (t.length > 0) this.res.addTrailers(t);
+    }
+    this.finish();
+  }
+
+  reset(): void {
+    if (this.done) return;
+    this.done = true;
+    this.handler = null;
+    this.res.destroy();
+  }
+
+  private finish(): void {
+    this.done = true;
+    this.res.end();
+  }
+
+  private readonly onData = (chunk: Buffer): void => {
+    const h = this.handler;
+    if (h === null) return;
+    this.unacked += chunk.length;
+    h.onRequestData(chunk);
+    if (this.unacked > 0) this.req.pause();
+  };
+
+  private readonly onEnd = (): void => {
+    const trailers = this.req.rawTrailers.length > 0 ? fromRawHeaders(this.req.rawTrailers) : null;
+    this.handler?.onRequestEnd(trailers);
+  };
+
+  private readonly onDrain = (): void => {
+    this.handler?.onClientDrain();
+  };
+
+  private readonly onClose = (): void => {
+    if (this.res.writableFinished) return;
+    this.done = true;
+    const h = this.handler;
+    this.handler = null;
+    h?.onClientAbort();
+  };
+}
+
+export class H1Frontend {
+  readonly server: http.Server;
+  private readonly owner: H1Owner;
+  private readonly options: H1FrontendOptions;
+  private readonly sockets = new Map<net.Socket, SocketState>();
+  private draining = false;
+
+  constructor(owner: H1Owner, options: H1FrontendOptions) {
+    this.owner = owner;
+    this.options = options;
+    this.server = http.createServer({
+      keepAliveTimeout: options.keepAliveTimeoutMs,
+      headersTimeout: options.headersTimeoutMs,
+      maxHeaderSize: options.maxHeaderSize,
+      requestTimeout: 0,
+      // Repeated fields stay separate (rawHeaders is what we read anyway).
+      joinDuplicateHeaders: false,
+    });
+    this.server.on('request', this.onRequest);
+    this.server.on('checkContinue', this.onRequest);
+    this.server.on('upgrade', this.onUpgrade);
+  }
+
+  /** Takes a client socket; `head` are bytes already read from it (preface sniffing). */
+  accept(socket: net.Socket, head: Buffer | null): void {
+    const state: SocketState = { inflight: 0, info: connectionInfo(socket) };
+    this.sockets.set(socket, state);
+    socket.on('close', () => this.sockets.delete(socket));
+    this.server.emit('connection', socket);
+    // Node's parser reads the socket handle directly, so unshift() would not reach it: replay as a 'data' event.
+    if (head !== null && head.length > 0) socket.emit('data', head);
+  }
+
+  get connectionCount(): number {
+    return this.sockets.size;
+  }
+
+  /** Graceful shutdown: responses in flight say Connection: close; idle keep-alive sockets are closed now. */
+  drain(): void {
+    this.draining = true;
+    for (const [socket, state] of this.sockets) if (state.inflight === 0) socket.end();
+  }
+
+  destroy(): void {
+    for (const socket of this.sockets.keys()) socket.destroy();
+  }
+
+  private headOf(req: http.IncomingMessage, socket: net.Socket): RequestHead {
+    const headers = fromRawHeaders(req.rawHeaders);
+    const te = req.headers['transfer-encoding'];
+    const length = req.headers['content-length'];
+    const secure = (socket as { encrypted?: boolean }).encrypted === true;
+    return {
+      method: req.method ?? 'GET',
+      scheme: secure ? 'https' : 'http',
+      authority: req.headers.host ?? '',
+      path: req.url ?? '/',
+      protocol: '',
+      headers,
+      endStream: te === undefined && (length === undefined || length === '0'),
+      version: 1,
+      remoteAddress: socket.remoteAddress ?? '',
+      conn: this.sockets.get(socket)?.info ?? connectionInfo(socket),
+      secure,
+      listener: this.options.listener,
+    };
+  }
+
+  private readonly onRequest = (req: http.IncomingMessage, res: http.ServerResponse): void => {
+    const socket = req.socket;
+    const state = this.sockets.get(socket);
+    if (state !== undefined) {
+      state.inflight++;
+      res.once('close', () => {
+        state.inflight--;
+        if (this.draining && state.inflight === 0 && !socket.destroyed) socket.end();
+      });
+    }
+    const exchange = new H1ServerExchange(req, res, this.headOf(req, socket), this.draining);
+    this.owner.dispatch(exchange);
+  };
+
+  private readonly onUpgrade = (req: http.IncomingMessage, socket: net.Socket, rest: Buffer): void => {
+    const upgrade = (req.headers.upgrade ?? '').toLowerCase();
+    if (upgrade === 'websocket' && req.method === 'GET') {
+      this.owner.upgrade(this.headOf(req, socket), socket, rest);
+      return;
+    }
+    // Any other upgrade (h2c included, RFC 9113 §3.1 removed it) is ignored: the request is served as is, over a
+    // response that closes the connection since the parser has let go of the socket.
+    if (!this.headOf(req, socket).endStream) {
+      socket.end('HTTP/1.1 400 Bad Request\r\ncontent-length: 0\r\nconnection: close\r\n\r\n');
+      return;
+    }
+    const res = new http.ServerResponse(req);
+    res.assignSocket(socket);
+    res.shouldKeepAlive = false;
+    res.once('finish', () => socket.end());
+    const head = this.headOf(req, socket);
+    const exchange = new H1ServerExchange(req, res, head, true);
+    this.owner.dispatch(exchange);
+    req.push(null);
+  };
+}

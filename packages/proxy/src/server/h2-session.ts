@@ -1,0 +1,256 @@
+// One HTTP/2 client connection: the sans-IO engine in the server role driven by EnginePump, every request stream a
+// ClientStream for the forwarder. Flow control is manual: a client's DATA is acknowledged (WINDOW_UPDATE) only when
+// the forwarder says the backend took it, so a slow backend closes the client's window instead of filling memory.
+import type * as net from 'node:net';
+import { EnginePump, H2Connection, type H2Event } from '@strand/connection';
+import { connectionInfo, type ConnectionInfo, type HeaderList, type RequestHead } from '../translate/head.js';
+import type { ClientHandler, ClientStream } from './exchange.js';
+
+export interface H2SessionOptions {
+  listener: string;
+  secure: boolean;
+  /** SETTINGS_INITIAL_WINDOW_SIZE: request body bytes a client may send ahead of the backend. */
+  streamWindow: number;
+  maxConcurrentStreams: number;
+  maxHeaderListBytes: number;
+  /** GOAWAY after this long without streams (0 = never). */
+  idleTimeoutMs: number;
+}
+
+export interface SessionOwner {
+  dispatch(stream: ClientStream): void;
+  sessionClosed(session: H2Session): void;
+}
+
+class H2ServerStream implements ClientStream {
+  readonly head: RequestHead;
+  readonly canTrailers = true;
+  readonly id: number;
+  handler: ClientHandler | null = null;
+  private readonly session: H2Session;
+  /** Reset or closed: nothing more can be sent. */
+  gone = false;
+
+  constructor(session: H2Session, id: number, head: RequestHead) {
+    this.session = session;
+    this.id = id;
+    this.head = head;
+  }
+
+  bodyConsumed(n: number): void {
+    if (this.gone) return;
+    this.session.conn.consume(this.id, n);
+    this.session.pump.schedule();
+  }
+
+  informational(status: number, headers: HeaderList): void {
+    if (this.gone) return;
+    this.session.conn.respond(this.id, withStatus(status, headers));
+    this.session.pump.schedule();
+  }
+
+  respond(status: number, headers: HeaderList, endStream: boolean): void {
+    if (this.gone) return;
+    this.session.conn.respond(this.id, withStatus(status, headers), endStream);
+    this.session.pump.schedule();
+  }
+
+  write(chunk: Uint8Array): boolean {
+    if (this.gone) return true;
+    const ok = this.session.conn.submitData(this.id, chunk);
+    this.session.pump.schedule();
+    return ok;
+  }
+
+  end(trailers: HeaderList | null): void {
+    if (this.gone) return;
+    if (trailers !== null && trailers.length > 0) this.session.conn.end(this.id, trailers);
+    else this.session.conn.end(this.id);
+    this.session.pump.schedule();
+  }
+
+  reset(code: number): void {
+    if (this.gone) return;
+    this.gone = true;
+    this.handler = null;
+    this.session.conn.rstStream(this.id, code);
+    this.session.pump.schedule();
+  }
+
+  /** The client side ended (reset, or the connection is gone). */
+  abort(): void {
+    if (this.gone && this.handler === null) return;
+    this.gone = true;
+    const h = this.handler;
+    this.handler = null;
+    h?.onClientAbort();
+  }
+}
+
+function withStatus(status: number, headers: HeaderList): HeaderList {
+  const out: HeaderList = new Array(headers.length + 1);
+  out[0] = [':status', String(status)];
+  for (let i = 0; i < headers.length; i++) out[i + 1] = headers[i]!;
+  return out;
+}
+
+export class H2Session {
+  readonly conn: H2Connection;
+  readonly pump: EnginePump;
+  readonly socket: net.Socket;
+  private readonly owner: SessionOwner;
+  private readonly options: H2SessionOptions;
+  private readonly streams = new Map<number, H2ServerStream>();
+  private readonly remoteAddress: string;
+  private readonly info: ConnectionInfo;
+  private closed = false;
+
+  constructor(socket: net.Socket, head: Uint8Array | null, owner: SessionOwner, options: H2SessionOptions) {
+    this.socket = socket;
+    this.owner = owner;
+    this.options = options;
+    this.remoteAddress = socket.remoteAddress ?? '';
+    this.info = connectionInfo(socket);
+    this.conn = new H2Connection({
+      role: 'server',
+      manualFlowControl: true,
+      settings: {
+        initialWindowSize: options.streamWindow,
+        maxConcurrentStreams: options.maxConcurrentStreams,
+        maxHeaderListSize: options.maxHeaderListBytes,
+        enableConnectProtocol: true,
+      },
+      idleTimeout: options.idleTimeoutMs,
+    });
+    this.pump = new EnginePump(socket, this.conn, this.onEvents);
+    socket.on('error', this.onSocketError);
+    socket.on('close', this.onClose);
+    if (head !== null && head.length > 0) this.pump.receive(head);
+  }
+
+  get activeStreams(): number {
+    return this.streams.size;
+  }
+
+  /** Graceful shutdown (RFC 9113 §6.8): GOAWAY, in-flight streams finish, then the connection closes. */
+  close(): void {
+    this.conn.close();
+    this.pump.schedule();
+  }
+
+  destroy(): void {
+    this.socket.destroy();
+  }
+
+  private readonly onSocketError = (): void => {
+    // 'close' follows and aborts the streams.
+  };
+
+  private readonly onClose = (): void => {
+    if (this.closed) return;
+    this.closed = true;
+    const streams = [...this.streams.values()];
+    this.streams.clear();
+    for (const s of streams) s.abort();
+    this.owner.sessionClosed(this);
+  };
+
+  private readonly onEvents = (events: H2Event[]): void => {
+    for (let i = 0; i < events.length; i++) this.onEvent(events[i]!);
+    this.pump.schedule();
+  };
+
+  private onEvent(e: H2Event): void {
+    switch (e.type) {
+      case 'headers': {
+        if (e.kind === 'request') return this.onRequest(e.streamId, e.headers, e.endStream);
+        const s = this.streams.get(e.streamId);
+        if (s === undefined) return;
+        const h = s.handler;
+        if (h !== null) h.onRequestEnd(e.headers);
+        return;
+      }
+      case 'data': {
+        const s = this.streams.get(e.streamId);
+        const h = s?.handler ?? null;
+        if (h === null) {
+          // Nobody wants it (the response is complete or the request failed): acknowledge and drop.
+          if (e.data.length > 0) this.conn.consume(e.streamId, e.data.length);
+          return;
+        }
+        if (e.data.length > 0) h.onRequestData(e.data);
+        if (e.endStream) s!.handler?.onRequestEnd(null);
+        return;
+      }
+      case 'drain':
+        this.streams.get(e.streamId)?.handler?.onClientDrain();
+        return;
+      case 'streamReset': {
+        const s = this.streams.get(e.streamId);
+        if (s !== undefined) {
+          this.streams.delete(e.streamId);
+          s.abort();
+        }
+        return;
+      }
+      case 'streamClosed': {
+        const s = this.streams.get(e.streamId);
+        if (s !== undefined) {
+          this.streams.delete(e.streamId);
+          s.gone = true;
+          // A handler still attached here missed its end (cannot happen with a complete exchange): release it.
+          s.abort();
+        }
+        return;
+      }
+      case 'connectionError': {
+        const streams = [...this.streams.values()];
+        this.streams.clear();
+        for (const s of streams) s.abort();
+        return;
+      }
+      default:
+    }
+  }
+
+  private onRequest(id: number, headers: HeaderList, endStream: boolean): void {
+    let method = '';
+    // X-Forwarded-Proto reports the transport this proxy saw, not the client's claim.
+    const scheme = this.options.secure ? 'https' : 'http';
+    let authority = '';
+    let path = '';
+    let protocol = '';
+    let host = '';
+    let first = 0;
+    for (; first < headers.length; first++) {
+      const [name, value] = headers[first]!;
+      if (name.charCodeAt(0) !== 0x3a) break;
+      if (name === ':method') method = value;
+      else if (name === ':authority') authority = value;
+      else if (name === ':path') path = value;
+      else if (name === ':protocol') protocol = value;
+    }
+    const regular = first === 0 ? headers : headers.slice(first);
+    if (authority === '') {
+      for (let i = 0; i < regular.length; i++) if (regular[i]![0] === 'host') host = regular[i]![1];
+      authority = host;
+    }
+    const head: RequestHead = {
+      method,
+      scheme,
+      authority,
+      path,
+      protocol,
+      headers: regular,
+      endStream,
+      version: 2,
+      remoteAddress: this.remoteAddress,
+      conn: this.info,
+      secure: this.options.secure,
+      listener: this.options.listener,
+    };
+    const stream = new H2ServerStream(this, id, head);
+    this.streams.set(id, stream);
+    this.owner.dispatch(stream);
+  }
+}

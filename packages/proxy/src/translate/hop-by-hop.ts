@@ -1,0 +1,48 @@
+// Hop-by-hop fields (RFC 9110 §7.6.1): they describe one connection and never cross the proxy. HTTP/2 forbids them
+// outright (RFC 9113 §8.2.2); HTTP/1.1 names more of them in Connection.
+import type { HeaderList } from './head.js';
+
+/** Always removed, whatever Connection says. `te` is special-cased by the callers (only "trailers" survives to h2). */
+const ALWAYS = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'transfer-encoding',
+  'upgrade',
+  'te',
+  // RFC 7540 §3.2.1: only meaningful on an h2c upgrade, which the proxy never forwards.
+  'http2-settings',
+  'proxy-authenticate',
+  'proxy-authorization',
+]);
+
+export function isHopByHop(name: string): boolean {
+  return ALWAYS.has(name);
+}
+
+/**
+ * The extra field names a message's Connection fields list (lowercase), or null when there are none worth a set.
+ * `close` and `keep-alive` are options, not field names, but removing fields by those names is harmless.
+ */
+export function connectionNamed(headers: HeaderList): Set<string> | null {
+  let named: Set<string> | null = null;
+  for (let i = 0; i < headers.length; i++) {
+    const [name, value] = headers[i]!;
+    if (name !== 'connection') continue;
+    for (const token of value.split(',')) {
+      const t = token.trim().toLowerCase();
+      if (t === '' || t === 'close' || t === 'keep-alive') continue;
+      (named ??= new Set()).add(t);
+    }
+  }
+  return named;
+}
+
+/** True when `te` lists "trailers" (the only TE value HTTP/2 carries, RFC 9113 §8.2.2). */
+export function teHasTrailers(value: string): boolean {
+  for (const token of value.split(',')) {
+    const t = token.trim().toLowerCase();
+    if (t === 'trailers' || t.startsWith('trailers;')) return true;
+  }
+  return false;
+}

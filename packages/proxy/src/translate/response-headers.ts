@@ -1,0 +1,64 @@
+// Response and trailer translation toward the client (RFC 9110 §7.6, §6.5; RFC 9113 §8.2.2).
+import type { HeaderList } from './head.js';
+import { connectionNamed, isHopByHop } from './hop-by-hop.js';
+import { VIA_NAME } from './request-headers.js';
+
+/**
+ * Regular response fields for the client: hop-by-hop fields and what Connection names are dropped, Via gets this
+ * hop (`upstreamVersion` is the protocol the backend answered with). Pseudo-header fields are skipped.
+ */
+export function downstreamResponseHeaders(headers: HeaderList, upstreamVersion: 1 | 2, addVia = true): HeaderList {
+  const named = connectionNamed(headers);
+  const out: HeaderList = [];
+  let via = '';
+  for (let i = 0; i < headers.length; i++) {
+    const field = headers[i]!;
+    const name = field[0];
+    if (name.charCodeAt(0) === 0x3a || isHopByHop(name)) continue;
+    if (named !== null && named.has(name)) continue;
+    if (name === 'via') {
+      via = via === '' ? field[1] : `${via}, ${field[1]}`;
+      continue;
+    }
+    out.push(field);
+  }
+  if (addVia) {
+    const hop = `${upstreamVersion === 2 ? '2' : '1.1'} ${VIA_NAME}`;
+    out.push(['via', via === '' ? hop : `${via}, ${hop}`]);
+  } else if (via !== '') {
+    out.push(['via', via]);
+  }
+  return out;
+}
+
+/** Fields that must not appear in trailers (RFC 9110 §6.5.1) or cannot cross a hop. */
+const NOT_IN_TRAILERS = new Set(['content-length', 'host', 'content-type', 'content-encoding', 'content-range', 'trailer', 'authorization', 'set-cookie']);
+
+/** Trailer fields fit to forward: lowercase names, no pseudo-headers, no framing or hop-by-hop fields. */
+export function forwardableTrailers(trailers: HeaderList): HeaderList {
+  const out: HeaderList = [];
+  for (let i = 0; i < trailers.length; i++) {
+    const field = trailers[i]!;
+    const name = field[0];
+    if (name.charCodeAt(0) === 0x3a || isHopByHop(name) || NOT_IN_TRAILERS.has(name)) continue;
+    out.push(field);
+  }
+  return out;
+}
+
+/** A flat [name, value, name, value, ...] array (node:http's raw form) as a HeaderList with lowercase names. */
+export function fromRawHeaders(raw: string[]): HeaderList {
+  const out: HeaderList = new Array(raw.length >> 1);
+  for (let i = 0, j = 0; i < raw.length; i += 2, j++) out[j] = [raw[i]!.toLowerCase(), raw[i + 1]!];
+  return out;
+}
+
+/** A HeaderList as node:http's flat raw array. */
+export function toRawHeaders(headers: HeaderList): string[] {
+  const out: string[] = new Array(headers.length * 2);
+  for (let i = 0, j = 0; i < headers.length; i++, j += 2) {
+    out[j] = headers[i]![0];
+    out[j + 1] = headers[i]![1];
+  }
+  return out;
+}

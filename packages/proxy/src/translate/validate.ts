@@ -1,0 +1,79 @@
+// Request-smuggling guard: a request head that could be read two ways by the proxy and a backend is refused with 400
+// before any byte goes upstream. HTTP/2 heads were already checked by the engine (RFC 9113 §8.2.1, §8.3); HTTP/1.1
+// heads by Node's parser. These checks are the common floor both must pass before translation.
+import type { RequestHead } from './head.js';
+
+// RFC 9110 §5.6.2 tchar.
+const TCHAR = new Uint8Array(128);
+for (const c of "!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ") TCHAR[c.charCodeAt(0)] = 1;
+
+export function isToken(s: string): boolean {
+  if (s.length === 0) return false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 128 || TCHAR[c] === 0) return false;
+  }
+  return true;
+}
+
+/** RFC 9110 §5.5: field-value = *field-content; no CTLs but HTAB (so no CR, LF, NUL). obs-text (0x80–0xFF) allowed. */
+export function isFieldValue(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if ((c < 0x20 && c !== 0x09) || c === 0x7f || c > 0xff) return false;
+  }
+  return true;
+}
+
+/** origin-form / asterisk-form request target: visible ASCII or obs-text, no spaces or controls. */
+function isRequestTarget(s: string): boolean {
+  if (s.length === 0) return false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c <= 0x20 || c === 0x7f || c > 0xff) return false;
+  }
+  return true;
+}
+
+/** host [":" port] (RFC 9110 §7.2): reg-name, IPv4 or an IP-literal; no userinfo, path, spaces or controls. */
+function isAuthority(s: string): boolean {
+  if (s.length === 0) return false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c <= 0x20 || c >= 0x7f || c === 0x2f /* / */ || c === 0x5c /* \ */ || c === 0x40 /* @ */ || c === 0x3f /* ? */ || c === 0x23 /* # */) {
+      return false;
+    }
+  }
+  return true;
+}
+
+/** Fields that must never reach a backend from a client (they would re-frame or re-purpose the connection). */
+const REFUSED_WITH_VALUE_CHECK = new Set(['content-length']);
+
+/**
+ * Returns '' when the head is safe to forward, else why it is not (sent in the 400 body). Checks method, target,
+ * authority, every field name and value, and content-length syntax (one value, digits only).
+ */
+export function checkRequestHead(head: RequestHead): string {
+  if (!isToken(head.method)) return 'invalid method';
+  // Plain CONNECT (authority-form) has no path; an extended CONNECT (RFC 8441) has one.
+  const plainConnect = head.method === 'CONNECT' && head.protocol === '';
+  if (!plainConnect && !(head.path.charCodeAt(0) === 0x2f || (head.path === '*' && head.method === 'OPTIONS'))) {
+    return 'invalid request target';
+  }
+  if (!plainConnect && !isRequestTarget(head.path)) return 'invalid request target';
+  if (!isAuthority(head.authority)) return head.authority === '' ? 'missing Host' : 'invalid Host';
+  let contentLength: string | null = null;
+  const headers = head.headers;
+  for (let i = 0; i < headers.length; i++) {
+    const [name, value] = headers[i]!;
+    if (!isToken(name)) return 'invalid field name';
+    if (!isFieldValue(value)) return `invalid value of ${name}`;
+    if (REFUSED_WITH_VALUE_CHECK.has(name)) {
+      if (contentLength !== null && contentLength !== value) return 'conflicting content-length';
+      if (!/^[0-9]{1,15}$/.test(value)) return 'invalid content-length';
+      contentLength = value;
+    }
+  }
+  return '';
+}

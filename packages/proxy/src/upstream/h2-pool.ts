@@ -1,0 +1,335 @@
+// HTTP/2 connections to one backend host (h2c prior knowledge or TLS + ALPN h2): many requests multiplexed over few
+// connections; another connection opens when every open one is at the backend's SETTINGS_MAX_CONCURRENT_STREAMS
+// (RFC 9113 §5.1.2), so requests never wait silently in the engine's queue while the pool may still grow.
+import type * as net from 'node:net';
+import { EnginePump, H2Connection, type H2Event } from '@strand/connection';
+import type { HeaderList } from '../translate/head.js';
+import { upstreamRequestHeaders } from '../translate/request-headers.js';
+import { connectSocket, isConnectFailure, type HostTarget } from './connect.js';
+import type { OutboundRequest, UpstreamHandler, UpstreamPool, UpstreamRequest } from './exchange.js';
+
+const CANCEL = 0x8;
+/** Streams assumed per connection until the backend's SETTINGS say otherwise (RFC 9113 §6.5.2 recommends ≥ 100). */
+const ASSUMED_MAX_STREAMS = 100;
+
+export interface H2PoolOptions {
+  target: HostTarget;
+  /** 0 = unlimited. */
+  maxConnections: number;
+  /** Cap on streams per connection below the backend's own limit; 0 = the backend's. */
+  maxStreamsPerConnection: number;
+  idleTimeoutMs: number;
+  /** SETTINGS_INITIAL_WINDOW_SIZE we advertise: how much of one response the backend may send ahead of the client. */
+  streamWindow: number;
+}
+
+/** One request on an upstream HTTP/2 connection. */
+class H2UpstreamStream implements UpstreamRequest {
+  readonly version = 2 as const;
+  readonly id: number;
+  readonly owner: H2UpstreamConnection;
+  handler: UpstreamHandler | null;
+  constructor(owner: H2UpstreamConnection, id: number, handler: UpstreamHandler) {
+    this.owner = owner;
+    this.id = id;
+    this.handler = handler;
+  }
+
+  write(chunk: Uint8Array): boolean {
+    const ok = this.owner.conn.submitData(this.id, chunk);
+    this.owner.pump.schedule();
+    return ok;
+  }
+
+  end(trailers: HeaderList | null): void {
+    if (trailers !== null && trailers.length > 0) this.owner.conn.end(this.id, trailers);
+    else this.owner.conn.end(this.id);
+    this.owner.pump.schedule();
+  }
+
+  bodyConsumed(n: number): void {
+    this.owner.conn.consume(this.id, n);
+    this.owner.pump.schedule();
+  }
+
+  /** RST_STREAM CANCEL unless the engine already closed the stream (then a no-op). */
+  abort(): void {
+    this.handler = null;
+    this.owner.conn.rstStream(this.id, CANCEL);
+    this.owner.pump.schedule();
+  }
+
+  /** Takes the handler for a terminal event: later events are dropped. */
+  finish(): UpstreamHandler | null {
+    const h = this.handler;
+    this.handler = null;
+    return h;
+  }
+}
+
+function statusOf(headers: HeaderList): number {
+  for (let i = 0; i < headers.length; i++) if (headers[i]![0] === ':status') return Number(headers[i]![1]);
+  return 0;
+}
+
+function regularFields(headers: HeaderList): HeaderList {
+  let first = 0;
+  while (first < headers.length && headers[first]![0].charCodeAt(0) === 0x3a) first++;
+  return first === 0 ? headers : headers.slice(first);
+}
+
+export class H2UpstreamConnection {
+  readonly conn: H2Connection;
+  readonly pump: EnginePump;
+  readonly socket: net.Socket;
+  private readonly pool: H2Pool;
+  private readonly streams = new Map<number, H2UpstreamStream>();
+  /** Streams we opened and the engine has not closed yet. */
+  active = 0;
+  maxStreams: number;
+  connected = false;
+  /** GOAWAY received or sent, or the socket failed: no new streams. */
+  unusable = false;
+  private connectTimer: NodeJS.Timeout | null = null;
+
+  constructor(pool: H2Pool, options: H2PoolOptions) {
+    this.pool = pool;
+    this.maxStreams = options.maxStreamsPerConnection > 0 ? Math.min(options.maxStreamsPerConnection, ASSUMED_MAX_STREAMS) : ASSUMED_MAX_STREAMS;
+    const target = options.target;
+    this.socket = connectSocket(target, ['h2']);
+    this.conn = new H2Connection({
+      role: 'client',
+      manualFlowControl: true,
+      settings: { initialWindowSize: options.streamWindow, enablePush: false },
+      idleTimeout: options.idleTimeoutMs,
+      // The backend may be slow to answer our SETTINGS under load; never kill a connection for it.
+      settingsTimeout: 0,
+    });
+    this.pump = new EnginePump(this.socket, this.conn, this.onEvents);
+    this.socket.on(target.tls === null ? 'connect' : 'secureConnect', this.onConnect);
+    this.socket.on('error', this.onError);
+    this.socket.on('close', this.onClose);
+    if (target.connectTimeoutMs > 0) this.connectTimer = setTimeout(this.onConnectTimeout, target.connectTimeoutMs);
+  }
+
+  get canOpen(): boolean {
+    return !this.unusable && !this.conn.finished;
+  }
+
+  open(headers: HeaderList, endStream: boolean, handler: UpstreamHandler): H2UpstreamStream {
+    const id = this.conn.request(headers, { endStream });
+    const stream = new H2UpstreamStream(this, id, handler);
+    this.conn.setUserData(id, stream);
+    this.streams.set(id, stream);
+    this.active++;
+    this.pump.schedule();
+    return stream;
+  }
+
+  /** GOAWAY once the streams in flight finish. */
+  close(): void {
+    this.unusable = true;
+    this.conn.close();
+    this.pump.schedule();
+  }
+
+  destroy(): void {
+    this.unusable = true;
+    this.socket.destroy();
+  }
+
+  private readonly onConnect = (): void => {
+    if (this.connectTimer !== null) clearTimeout(this.connectTimer);
+    this.connectTimer = null;
+    const alpn = (this.socket as { alpnProtocol?: string | false }).alpnProtocol;
+    if (this.pool.options.target.tls !== null && alpn !== 'h2') {
+      this.failAll('connect', true, `backend did not negotiate h2 (ALPN ${alpn || 'none'})`);
+      this.socket.destroy();
+      return;
+    }
+    this.connected = true;
+  };
+
+  private readonly onConnectTimeout = (): void => {
+    this.connectTimer = null;
+    if (this.connected) return;
+    this.failAll('connect', true, `connect timeout after ${this.pool.options.target.connectTimeoutMs} ms`);
+    this.socket.destroy();
+  };
+
+  private readonly onError = (error: NodeJS.ErrnoException): void => {
+    const before = !this.connected;
+    this.failAll(before ? 'connect' : 'reset', before || isConnectFailure(error), error.message);
+  };
+
+  private readonly onClose = (): void => {
+    if (this.connectTimer !== null) clearTimeout(this.connectTimer);
+    this.connectTimer = null;
+    this.failAll(this.connected ? 'reset' : 'connect', !this.connected, 'upstream connection closed');
+    this.pool.forget(this);
+  };
+
+  private failAll(kind: 'connect' | 'reset', retryable: boolean, message: string): void {
+    this.unusable = true;
+    this.pool.detach(this);
+    if (this.streams.size === 0) return;
+    const streams = [...this.streams.values()];
+    this.streams.clear();
+    this.active = 0;
+    for (const s of streams) s.finish()?.onUpstreamError({ kind, retryable, message });
+  }
+
+  private readonly onEvents = (events: H2Event[]): void => {
+    for (let i = 0; i < events.length; i++) this.onEvent(events[i]!);
+    this.pump.schedule();
+  };
+
+  private onEvent(e: H2Event): void {
+    switch (e.type) {
+      case 'headers': {
+        const s = this.streams.get(e.streamId);
+        const h = s?.handler;
+        if (h == null) return;
+        if (e.kind === 'informational') h.onUpstreamInformational(statusOf(e.headers), regularFields(e.headers));
+        else if (e.kind === 'response') {
+          h.onUpstreamResponse(statusOf(e.headers), regularFields(e.headers), e.endStream);
+          if (e.endStream) s!.finish()?.onUpstreamEnd(null);
+        } else s!.finish()?.onUpstreamEnd(e.headers);
+        return;
+      }
+      case 'data': {
+        const s = this.streams.get(e.streamId);
+        const h = s?.handler;
+        if (h == null) {
+          this.conn.consume(e.streamId, e.data.length);
+          return;
+        }
+        if (e.data.length > 0) h.onUpstreamData(e.data);
+        if (e.endStream) s!.finish()?.onUpstreamEnd(null);
+        return;
+      }
+      case 'drain':
+        this.streams.get(e.streamId)?.handler?.onUpstreamDrain();
+        return;
+      case 'streamReset': {
+        const s = this.streams.get(e.streamId);
+        s?.finish()?.onUpstreamError({
+          kind: e.errorCode === 0x7 ? 'refused' : e.remote ? 'reset' : 'protocol',
+          retryable: e.retryable,
+          message: `upstream stream reset: ${e.message}`,
+        });
+        return;
+      }
+      case 'streamClosed': {
+        const s = this.streams.get(e.streamId);
+        if (s === undefined) return;
+        this.streams.delete(e.streamId);
+        this.active--;
+        // The stream closed without an end or a reset we saw (should not happen): still tell the forwarder.
+        s.finish()?.onUpstreamError({ kind: 'reset', retryable: false, message: 'upstream stream closed' });
+        this.pool.released(this);
+        return;
+      }
+      case 'remoteSettings': {
+        const max = e.settings.maxConcurrentStreams;
+        const cap = this.pool.options.maxStreamsPerConnection;
+        this.maxStreams = cap > 0 ? Math.min(cap, max) : max;
+        return;
+      }
+      case 'goaway':
+        this.unusable = true;
+        this.pool.detach(this);
+        return;
+      case 'connectionError':
+        this.failAll('reset', false, `upstream connection error: ${e.message}`);
+        return;
+      default:
+    }
+  }
+}
+
+export class H2Pool implements UpstreamPool {
+  readonly options: H2PoolOptions;
+  private readonly scheme: string;
+  /** Connections that take new streams. */
+  private conns: H2UpstreamConnection[] = [];
+  /** Every connection whose socket is open, draining ones included. */
+  private readonly all = new Set<H2UpstreamConnection>();
+  private closed = false;
+
+  constructor(options: H2PoolOptions) {
+    this.options = options;
+    this.scheme = options.target.tls === null ? 'http' : 'https';
+  }
+
+  get connectionCount(): number {
+    return this.all.size;
+  }
+
+  request(out: OutboundRequest, handler: UpstreamHandler): UpstreamRequest {
+    const headers = upstreamRequestHeaders(out.head, { version: 2, scheme: this.scheme, method: out.method, authority: out.authority, path: out.path, upgrade: null });
+    return this.requestWith(headers, out.endStream, handler);
+  }
+
+  /** Sends an already translated header list (health checks, gRPC-Web bridge). */
+  requestWith(headers: HeaderList, endStream: boolean, handler: UpstreamHandler): UpstreamRequest {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const conn = this.pick();
+      try {
+        return conn.open(headers, endStream, handler);
+      } catch {
+        conn.unusable = true; // the engine refused a new stream (GOAWAY or failed): try another connection
+        this.detach(conn);
+      }
+    }
+    throw new Error('no usable upstream connection');
+  }
+
+  private pick(): H2UpstreamConnection {
+    const conns = this.conns;
+    let least: H2UpstreamConnection | null = null;
+    for (let i = 0; i < conns.length; i++) {
+      const c = conns[i]!;
+      if (!c.canOpen) continue;
+      if (c.active < c.maxStreams) return c;
+      if (least === null || c.active < least.active) least = c;
+    }
+    const max = this.options.maxConnections;
+    if (least === null || max === 0 || conns.length < max) {
+      const c = new H2UpstreamConnection(this, this.options);
+      this.conns.push(c);
+      this.all.add(c);
+      return c;
+    }
+    return least; // at maxConnections: the engine queues until a stream slot frees
+  }
+
+  /** The connection takes no new streams (GOAWAY, failure, close). */
+  detach(conn: H2UpstreamConnection): void {
+    const i = this.conns.indexOf(conn);
+    if (i >= 0) this.conns.splice(i, 1);
+    // Draining connections are closed once idle by the engine (GOAWAY received → finished when no streams remain).
+  }
+
+  forget(conn: H2UpstreamConnection): void {
+    this.all.delete(conn);
+  }
+
+  released(conn: H2UpstreamConnection): void {
+    if (this.closed && conn.active === 0) conn.close();
+  }
+
+  close(): void {
+    this.closed = true;
+    for (const c of this.all) if (c.active === 0) c.close();
+    for (const c of this.conns) c.unusable = true;
+    this.conns = [];
+  }
+
+  destroy(): void {
+    this.closed = true;
+    for (const c of this.all) c.destroy();
+    this.all.clear();
+    this.conns = [];
+  }
+}
