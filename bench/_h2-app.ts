@@ -57,6 +57,7 @@ server.on('sessionError', () => {});
 server.listen(0, '127.0.0.1', () => {
   process.send!({ port: (server.address() as AddressInfo).port });
 });
+process.on('SIGINT', () => process.exit(0));
 process.on('message', (msg: { cmd: string }) => {
   if (msg.cmd === 'stats') {
     globalThis.gc?.();
