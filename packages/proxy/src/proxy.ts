@@ -193,7 +193,7 @@ class Proxy implements ListenerOwner, ForwardEnv {
       }
       const listener = new Listener(lc, this, tuning);
       const port = await listener.listen();
-      if (existing !== undefined) void existing.stopAccepting();
+      if (existing !== undefined) existing.stopAccepting();
       this.listeners.set(lc.name, listener);
       this.ports.set(lc.name, port);
       keep.add(lc.name);
@@ -202,7 +202,7 @@ class Proxy implements ListenerOwner, ForwardEnv {
       if (keep.has(name)) continue;
       this.listeners.delete(name);
       this.ports.delete(name);
-      void l.stopAccepting();
+      l.stopAccepting();
     }
   }
 
@@ -223,7 +223,7 @@ class Proxy implements ListenerOwner, ForwardEnv {
   async shutdown(deadlineMs: number): Promise<void> {
     this.draining = true;
     const listeners = [...this.listeners.values()];
-    await Promise.all(listeners.map((l) => l.stopAccepting()));
+    for (const l of listeners) l.stopAccepting();
     for (const s of this.sessions) s.close();
     for (const l of listeners) l.h1.drain();
     const deadline = Date.now() + deadlineMs;

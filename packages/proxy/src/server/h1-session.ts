@@ -27,6 +27,8 @@ export interface H1Owner {
 interface SocketState {
   inflight: number;
   info: ConnectionInfo;
+  /** Responses in flight on this socket (pipelining allows several). */
+  responses: Set<http.ServerResponse>;
 }
 
 class H1ServerExchange implements ClientStream {
@@ -155,7 +157,7 @@ export class H1Frontend {
 
   /** Takes a client socket; `head` are bytes already read from it (preface sniffing). */
   accept(socket: net.Socket, head: Buffer | null): void {
-    const state: SocketState = { inflight: 0, info: connectionInfo(socket) };
+    const state: SocketState = { inflight: 0, info: connectionInfo(socket), responses: new Set() };
     this.sockets.set(socket, state);
     socket.on('close', () => this.sockets.delete(socket));
     this.server.emit('connection', socket);
@@ -170,7 +172,11 @@ export class H1Frontend {
   /** Graceful shutdown: responses in flight say Connection: close; idle keep-alive sockets are closed now. */
   drain(): void {
     this.draining = true;
-    for (const [socket, state] of this.sockets) if (state.inflight === 0) socket.end();
+    for (const [socket, state] of this.sockets) {
+      if (state.inflight === 0) socket.end();
+      // Responses not started yet will say Connection: close; the socket closes after the last one.
+      for (const res of state.responses) if (!res.headersSent) res.shouldKeepAlive = false;
+    }
   }
 
   destroy(): void {
@@ -203,8 +209,10 @@ export class H1Frontend {
     const state = this.sockets.get(socket);
     if (state !== undefined) {
       state.inflight++;
+      state.responses.add(res);
       res.once('close', () => {
         state.inflight--;
+        state.responses.delete(res);
         if (this.draining && state.inflight === 0 && !socket.destroyed) socket.end();
       });
     }

@@ -45,27 +45,44 @@ class H2ServerStream implements ClientStream {
 
   informational(status: number, headers: HeaderList): void {
     if (this.gone) return;
-    this.session.conn.respond(this.id, withStatus(status, headers));
+    try {
+      this.session.conn.respond(this.id, withStatus(status, headers));
+    } catch {
+      return; // the engine already closed the stream or the connection (its events will say so)
+    }
     this.session.pump.schedule();
   }
 
   respond(status: number, headers: HeaderList, endStream: boolean): void {
     if (this.gone) return;
-    this.session.conn.respond(this.id, withStatus(status, headers), endStream);
+    try {
+      this.session.conn.respond(this.id, withStatus(status, headers), endStream);
+    } catch {
+      return;
+    }
     this.session.pump.schedule();
   }
 
   write(chunk: Uint8Array): boolean {
     if (this.gone) return true;
-    const ok = this.session.conn.submitData(this.id, chunk);
+    let ok = true;
+    try {
+      ok = this.session.conn.submitData(this.id, chunk);
+    } catch {
+      return true;
+    }
     this.session.pump.schedule();
     return ok;
   }
 
   end(trailers: HeaderList | null): void {
     if (this.gone) return;
-    if (trailers !== null && trailers.length > 0) this.session.conn.end(this.id, trailers);
-    else this.session.conn.end(this.id);
+    try {
+      if (trailers !== null && trailers.length > 0) this.session.conn.end(this.id, trailers);
+      else this.session.conn.end(this.id);
+    } catch {
+      return;
+    }
     this.session.pump.schedule();
   }
 

@@ -91,12 +91,9 @@ export class Listener {
     return a !== null && typeof a === 'object' ? a.port : 0;
   }
 
-  /** Stops accepting; open connections are left to the caller's drain. */
-  stopAccepting(): Promise<void> {
-    return new Promise((resolve) => {
-      if (!this.server.listening) return resolve();
-      this.server.close(() => resolve());
-    });
+  /** Stops accepting (the port is released at once); open connections are left to the caller's drain. */
+  stopAccepting(): void {
+    if (this.server.listening) this.server.close();
   }
 
   /** Open client connections (TCP sockets), for draining. */

@@ -22,6 +22,13 @@ function finishRecord(observer: Observer, record: LogRecord, status: number, fla
   observer.requestFinished(record);
 }
 
+/** node:http raw headers as pairs, names as the backend spelled them. */
+function rawPairs(raw: string[]): HeaderList {
+  const out: HeaderList = [];
+  for (let i = 0; i < raw.length; i += 2) out.push([raw[i]!, raw[i + 1]!]);
+  return out;
+}
+
 /** Writes a whole HTTP/1.1 response head on a raw socket. */
 function rawHead(status: number, reason: string, headers: HeaderList): string {
   let out = `HTTP/1.1 ${status} ${reason}\r\n`;
@@ -49,7 +56,7 @@ export function upgradeHttp1(gen: Generation, observer: Observer, head: RequestH
   client.on('error', () => client.destroy());
   const handler: WebSocketUpstreamHandler = {
     onUpgrade(res, upstream, upstreamHead) {
-      client.write(rawHead(101, res.statusMessage || 'Switching Protocols', fromRawHeaders(res.rawHeaders)));
+      client.write(rawHead(101, res.statusMessage || 'Switching Protocols', rawPairs(res.rawHeaders)));
       if (upstreamHead.length > 0) client.write(upstreamHead);
       if (rest.length > 0) upstream.write(rest);
       upstream.on('data', (d: Buffer) => (record.bytesSent += d.length));

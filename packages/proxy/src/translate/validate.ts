@@ -64,11 +64,14 @@ export function checkRequestHead(head: RequestHead): string {
   if (!plainConnect && !isRequestTarget(head.path)) return 'invalid request target';
   if (!isAuthority(head.authority)) return head.authority === '' ? 'missing Host' : 'invalid Host';
   let contentLength: string | null = null;
+  let hosts = 0;
   const headers = head.headers;
   for (let i = 0; i < headers.length; i++) {
     const [name, value] = headers[i]!;
     if (!isToken(name)) return 'invalid field name';
     if (!isFieldValue(value)) return `invalid value of ${name}`;
+    // RFC 9112 §3.2: more than one Host field is a 400.
+    if (name === 'host' && ++hosts > 1) return 'more than one Host';
     if (REFUSED_WITH_VALUE_CHECK.has(name)) {
       if (contentLength !== null && contentLength !== value) return 'conflicting content-length';
       if (!/^[0-9]{1,15}$/.test(value)) return 'invalid content-length';

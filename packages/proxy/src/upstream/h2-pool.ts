@@ -36,14 +36,23 @@ class H2UpstreamStream implements UpstreamRequest {
   }
 
   write(chunk: Uint8Array): boolean {
-    const ok = this.owner.conn.submitData(this.id, chunk);
+    let ok = true;
+    try {
+      ok = this.owner.conn.submitData(this.id, chunk);
+    } catch {
+      return true; // the stream is gone; its reset event tells the forwarder
+    }
     this.owner.pump.schedule();
     return ok;
   }
 
   end(trailers: HeaderList | null): void {
-    if (trailers !== null && trailers.length > 0) this.owner.conn.end(this.id, trailers);
-    else this.owner.conn.end(this.id);
+    try {
+      if (trailers !== null && trailers.length > 0) this.owner.conn.end(this.id, trailers);
+      else this.owner.conn.end(this.id);
+    } catch {
+      return;
+    }
     this.owner.pump.schedule();
   }
 
