@@ -65,3 +65,9 @@ export function hasCommand(name: string): boolean {
 export function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
+
+/** Waits for 'close' without adding an 'error' listener (events.once would add one, and strand emits 'error' on
+ *  a client session or stream only when someone listens for it). */
+export function onClose(emitter: { once(event: 'close', listener: () => void): unknown }): Promise<void> {
+  return new Promise((resolve) => emitter.once('close', () => resolve()));
+}

@@ -89,7 +89,9 @@ export abstract class Http2Session extends EventEmitter {
   /** @internal Starts moving bytes; `head` are bytes already read from the socket (preface sniffing). */
   start(head?: Uint8Array): void {
     if (this.pump !== null || this.destroyed) return;
-    this.pump = new EnginePump(this.socket, this.conn, this.onEvents, head);
+    this.pump = new EnginePump(this.socket, this.conn, this.onEvents);
+    // Fed after the pump is known, so events it causes (a connection error) can flush through it.
+    if (head !== undefined && head.length > 0) this.pump.receive(head);
   }
 
   get encrypted(): boolean {
