@@ -205,6 +205,72 @@ t('client reset → req aborted, res close without finish', async (ctx) => {
   assert.equal(events, ['aborted', 'close']);
 });
 
+t('writeHead with a flat header array and a pair array; flushHeaders; writeProcessing; write callbacks', async (ctx) => {
+  const calls: string[] = [];
+  ctx.handler = (req, res) => {
+    res.writeProcessing();
+    if (req.url === '/flat') res.writeHead(200, ['x-a', '1', 'x-b', '2']);
+    else res.writeHead(200, 'OK', [['x-a', '3']] as unknown as string[]);
+    res.flushHeaders();
+    res.write('w', () => calls.push('write cb'));
+    res.end(() => {
+      calls.push('end cb');
+      res.write('late', (e) => calls.push(`late: ${(e as Error & { code: string }).code}`));
+      res.end(() => calls.push('second end cb'));
+    });
+  };
+  const flat = await get(ctx.client, { ':path': '/flat' });
+  assert.is(flat.info[0]![':status'], 102);
+  assert.is(flat.response['x-a'], '1');
+  assert.is(flat.response['x-b'], '2');
+  assert.is(flat.data.toString(), 'w');
+  const pairs = await get(ctx.client, { ':path': '/pairs' });
+  assert.is(pairs.response['x-a'], '3');
+  while (calls.length < 8) await new Promise((r) => setImmediate(r));
+  assert.equal(calls.sort(), ['end cb', 'end cb', 'late: ERR_STREAM_WRITE_AFTER_END', 'late: ERR_STREAM_WRITE_AFTER_END', 'second end cb', 'second end cb', 'write cb', 'write cb']);
+});
+
+t('expectations: checkContinue listener, 417 without a checkExpectation listener, CONNECT → 405', async (ctx) => {
+  ctx.handler = (_req, res) => res.end('plain');
+  const server = ctx.server;
+  server.once('checkContinue', (req: http.IncomingMessage, res: http.ServerResponse) => {
+    res.writeContinue();
+    void readAll(req).then((b) => res.end(`checked ${b.length}`));
+  });
+  const stream = ctx.client.request({ ':path': '/', ':method': 'POST', expect: '100-continue' });
+  await once(stream, 'continue');
+  stream.end('abc');
+  await once(stream, 'response');
+  assert.is((await readAll(stream)).toString(), 'checked 3');
+  const odd = await get(ctx.client, { expect: 'something-else' });
+  assert.is(odd.response[':status'], 417);
+  server.once('checkExpectation', (_req: http.IncomingMessage, res: http.ServerResponse) => res.writeHead(200).end('custom'));
+  const custom = await get(ctx.client, { expect: 'something-else' });
+  assert.is(custom.data.toString(), 'custom');
+  const connect = ctx.client.request({ ':method': 'CONNECT', ':authority': 'example.com:443' }, { endStream: false });
+  const [h] = (await once(connect, 'response')) as [strand.IncomingHttpHeaders];
+  assert.is(h[':status'], 405);
+  connect.close();
+});
+
+t('res.setTimeout emits timeout; res.destroy resets the stream; createPushResponse fails like push disabled', async (ctx) => {
+  const events: string[] = [];
+  ctx.handler = (_req, res) => {
+    (res as unknown as { createPushResponse(h: unknown, cb: (e: Error & { code: string }) => void): void }).createPushResponse({}, (e) => events.push(e.code));
+    res.setTimeout(20, () => {
+      events.push('timeout');
+      res.destroy();
+    });
+    res.write('x');
+  };
+  const stream = ctx.client.request({ ':path': '/' });
+  await once(stream, 'response');
+  stream.resume();
+  await new Promise((resolve) => stream.on('close', resolve));
+  assert.equal(events, ['ERR_HTTP2_PUSH_DISABLED', 'timeout']);
+  assert.is(stream.rstCode, strand.constants.NGHTTP2_NO_ERROR);
+});
+
 t('node:http2 client against the compat layer', async (ctx) => {
   ctx.handler = (req, res) => {
     res.setHeader('connection', 'close');

@@ -146,6 +146,15 @@ test('HTTP/1.1 (node:http) → strand cleartext port: fallback with keep-alive; 
   await closeServer(server);
 });
 
+test('HTTP/1.1 on a server with only stream listeners gets 505', async () => {
+  const server = strand.createServer();
+  server.on('stream', echo);
+  const port = await listen(server);
+  const reply = await http1(port, { path: '/x' });
+  assert.is(reply.status, 505);
+  await closeServer(server);
+});
+
 test('HTTP/1.1 (node:https) → strand TLS port picks http/1.1 by ALPN', async () => {
   const server = strand.createSecureServer({ key: TLS_KEY, cert: TLS_CERT }, compatEcho);
   const port = await listen(server);
@@ -153,6 +162,40 @@ test('HTTP/1.1 (node:https) → strand TLS port picks http/1.1 by ALPN', async (
   assert.is(reply.status, 200);
   assert.is(reply.headers['x-http-version'], '1.1');
   assert.is(reply.body.toString(), 'POST /tls 3');
+  await closeServer(server);
+});
+
+test('compat over TLS: req.socket answers like the TLS socket, stream questions from the stream', async () => {
+  let seen: Record<string, unknown> = {};
+  const server = strand.createSecureServer({ key: TLS_KEY, cert: TLS_CERT }, (req, res) => {
+    const socket = req.socket as tls.TLSSocket;
+    seen = {
+      encrypted: socket.encrypted,
+      alpn: socket.alpnProtocol,
+      isTls: socket instanceof tls.TLSSocket,
+      hasCert: typeof socket.getPeerCertificate === 'function',
+      writable: socket.writable,
+      hasRemote: 'remoteAddress' in socket,
+      same: req.socket === res.socket,
+      write: (() => {
+        try {
+          socket.write('x');
+          return 'wrote';
+        } catch (error) {
+          return (error as { code: string }).code;
+        }
+      })(),
+    };
+    req.setTimeout(1000);
+    res.end('ok');
+  });
+  const port = await listen(server);
+  const client = strand.connect(`https://localhost:${port}`, { ca: TLS_CERT });
+  const stream = client.request({ ':path': '/' });
+  await once(stream, 'response');
+  await readAll(stream);
+  assert.equal(seen, { encrypted: true, alpn: 'h2', isTls: true, hasCert: true, writable: true, hasRemote: true, same: true, write: 'ERR_HTTP2_NO_SOCKET_MANIPULATION' });
+  await closeClient(client);
   await closeServer(server);
 });
 

@@ -217,7 +217,7 @@ function http1Of(server: NodeServer): http.Server {
   if (server.options.Http1ServerResponse !== undefined) options.ServerResponse = server.options.Http1ServerResponse;
   const h1 = http.createServer(options, (req, res) => {
     if (server.http1Handler !== null) server.http1Handler(req, res);
-    else server.emit('request', req, res);
+    else if (!server.emit('request', req, res)) refuseHttp1(res);
   });
   h1.timeout = server.timeout;
   // node:http starts tracking connections (idle close, headers/request timeouts) on 'listening'; this server never
@@ -225,6 +225,12 @@ function http1Of(server: NodeServer): http.Server {
   h1.emit('listening');
   server.http1 = h1;
   return h1;
+}
+
+/** An HTTP/1.1 request on a server that only has 'stream' listeners: nobody would answer it. */
+function refuseHttp1(res: http.ServerResponse): void {
+  res.writeHead(505, { 'content-type': 'text/plain', connection: 'close' });
+  res.end('This server speaks HTTP/2 only.\n');
 }
 
 /** Cleartext server: HTTP/2 prior knowledge and HTTP/1.1 on one port. */

@@ -291,6 +291,7 @@ export abstract class Http2Session extends EventEmitter {
       const stream = new ServerHttp2Stream(this, e.streamId, String(headers[':method'] ?? ''));
       this.streams.set(e.streamId, stream);
       stream.endAfterHeaders = e.endStream;
+      if (e.endStream) stream.markRemoteEnd();
       this.emit('stream', stream, headers, flags, raw);
       // After 'stream', so a body sink attached by a listener (the compat request) sees the end too.
       if (e.endStream) stream.deliverEnd();

@@ -230,6 +230,11 @@ export class Http2Stream extends Duplex {
     }
   }
 
+  /** @internal The peer's END_STREAM is known (the body end is delivered separately). */
+  markRemoteEnd(): void {
+    this.flags |= END_RECEIVED;
+  }
+
   /** @internal The peer ended its side. */
   deliverEnd(): void {
     this.flags |= END_RECEIVED;
