@@ -1,4 +1,5 @@
 // The README usage example really runs (server, client, HTTP/1.1 fallback) and prints what its comments say.
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,13 +18,16 @@ test('README usage example runs and prints what its comments say', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'strand-connection-readme-'));
   const file = join(dir, 'example.mts'); // ESM: the example uses top-level await
   writeFileSync(file, source);
-  const printed: string[] = [];
-  const log = console.log;
-  console.log = (...args: unknown[]) => void printed.push(args.map(String).join(' '));
+  // A child process, so the example's ESM copy of the sources does not blur this run's coverage.
+  const env = { ...process.env };
+  env.NODE_V8_COVERAGE = ''; // present but empty: child_process would copy the parent's value otherwise
+  delete env.FORCE_COLOR;
+  env.NO_COLOR = '1';
+  let printed: string[];
   try {
-    await import(file);
+    const stdout = execFileSync(process.execPath, ['--import', 'tsx', file], { env, cwd: here('../../..'), encoding: 'utf8', timeout: 20_000 });
+    printed = stdout.trimEnd().split('\n');
   } finally {
-    console.log = log;
     rmSync(dir, { recursive: true, force: true });
   }
   assert.equal(printed, expected);
