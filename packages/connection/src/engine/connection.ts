@@ -742,9 +742,10 @@ export class H2Connection {
 
   /** Manual flow control: the application processed `n` bytes of DATA on the stream. */
   consume(streamId: number, n: number): void {
+    if (!this.streamRecvOptions.manual) return; // automatic mode: received bytes are already consumed
     const ext = this.store.get(streamId)?.ext;
     if (ext === undefined || n <= 0 || this.fatal) return; // no WINDOW_UPDATE after an error GOAWAY (§5.4.1)
-    ext.recv.consume(n, this.now());
+    ext.recv.consume(Math.min(n, ext.recv.buffered), this.now());
     this.replenishStream(ext);
   }
 

@@ -9,8 +9,6 @@ export interface ConnectionLimits {
   maxContinuations: number;
   /** Bytes of one header block, all fragments together (default: 2 × maxHeaderListSize, at least 64 KiB). */
   maxHeaderBlockBytes: number;
-  /** Control frames (SETTINGS/PING ACKs, RST_STREAM) queued while the peer is not reading (default 1000). */
-  maxQueuedControlBytes: number;
   /** Outbound bytes the engine produces per pull() before yielding to the socket (default 256 KiB). */
   writeBatchBytes: number;
 }
@@ -54,6 +52,5 @@ export const DEFAULT_LIMITS: ConnectionLimits = {
   closedStreams: 1024,
   maxContinuations: 64,
   maxHeaderBlockBytes: 128 * 1024,
-  maxQueuedControlBytes: 1000 * 17,
   writeBatchBytes: 256 * 1024,
 };

@@ -4,6 +4,8 @@ import type { H2Event } from '../engine/events.js';
 
 /** Bytes the socket may hold unwritten before we stop reading from the peer (backpressure, CVE-2019-9517). */
 const WRITE_BACKLOG_LIMIT = 1024 * 1024;
+/** A finished connection whose peer does not take its last bytes (GOAWAY) is destroyed after this long. */
+const LINGER_MS = 5000;
 
 /**
  * Moves bytes between one socket and one sans-IO H2Connection: socket data → receive() → events to `onEvents`;
@@ -19,6 +21,7 @@ export class EnginePump {
   private timer: NodeJS.Timeout | null = null;
   private timerAt = Infinity;
   private ended = false;
+  private lingerTimer: NodeJS.Timeout | null = null;
   private readonly flushNow = () => {
     this.flushScheduled = false;
     this.flush();
@@ -43,7 +46,10 @@ export class EnginePump {
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.receive(chunk));
     socket.on('drain', this.onDrain);
-    socket.on('close', () => this.stop());
+    socket.on('close', () => {
+      this.stop();
+      if (this.lingerTimer !== null) clearTimeout(this.lingerTimer);
+    });
     if (head !== undefined && head.length > 0) this.receive(head);
     this.schedule();
   }
@@ -84,9 +90,13 @@ export class EnginePump {
       if (this.waitingDrain || (chunks.length === 0 && events.length === 0)) break;
       if (!this.conn.wantWrite) break;
     }
-    if (this.conn.finished && !this.waitingDrain) {
-      this.stop();
-      socket.end();
+    if (this.conn.finished) {
+      // The engine ignores further input; the GOAWAY goes out, then the socket ends, or dies if the peer never reads it.
+      if (!this.waitingDrain) {
+        this.stop();
+        socket.end();
+      }
+      this.linger();
       return;
     }
     this.armTimer();
@@ -96,8 +106,16 @@ export class EnginePump {
     if (events.length > 0) this.onEvents(events);
   }
 
+  private linger(): void {
+    if (this.lingerTimer !== null) return;
+    this.lingerTimer = setTimeout(() => this.socket.destroy(), LINGER_MS);
+    this.lingerTimer.unref();
+  }
+
   private armTimer(): void {
     const deadline = this.conn.tick();
+    // tick() may itself have expired a timer (a Node timer can fire a millisecond early): write its GOAWAY now.
+    if (this.conn.finished || this.conn.wantWrite) this.schedule();
     if (deadline === this.timerAt) return;
     if (this.timer !== null) clearTimeout(this.timer);
     this.timer = null;
