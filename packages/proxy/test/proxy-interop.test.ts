@@ -3,14 +3,13 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as http2 from 'node:http2';
-import * as net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { startProxy, type RunningProxy } from '../src/proxy.js';
-import { cluster, config, h1Request, h2Request, has, httpBackend, listener, makePki, route, sleep, standInRouter, type Closable, type TestPki } from './proxy-fixtures.js';
+import { cluster, config, freePort, h1Request, h2Request, has, httpBackend, listener, makePki, route, standInRouter, waitForPort, type Closable, type TestPki } from './proxy-fixtures.js';
 
 const run = promisify(execFile);
 const hasCurl = has('curl');
@@ -26,29 +25,6 @@ let pki: TestPki | null = null;
 let proxy: RunningProxy;
 let port = 0;
 let tlsPort = 0;
-
-async function freePort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const p = (s.address() as net.AddressInfo).port;
-  await new Promise((r) => s.close(r));
-  return p;
-}
-
-async function waitForPort(p: number): Promise<void> {
-  for (let i = 0; i < 100; i++) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const s = net.connect(p, '127.0.0.1', () => {
-        s.destroy();
-        resolve(true);
-      });
-      s.on('error', () => resolve(false));
-    });
-    if (ok) return;
-    await sleep(20);
-  }
-  throw new Error(`port ${p} never opened`);
-}
 
 test.before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'strand-proxy-nghttpd-'));

@@ -119,7 +119,7 @@ test('Upgrade: h2c and HTTP2-Settings never reach a backend (the upgrade is igno
   const seen = JSON.parse(res.body.toString());
   assert.is(seen.headers.upgrade, undefined);
   assert.is(seen.headers['http2-settings'], undefined);
-  assert.is(seen.headers.connection, 'keep-alive');
+  assert.is(seen.headers.connection, undefined); // HTTP/1.1 keep-alive is the default: no Connection field at all
 });
 
 test.run();

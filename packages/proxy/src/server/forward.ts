@@ -2,7 +2,6 @@
 // between a ClientStream and an UpstreamRequest with backpressure both ways (bytes are acknowledged to the sender only
 // once the other side took them). Safe failures (connect refused, REFUSED_STREAM, above GOAWAY's last-stream-id) are
 // retried when the request body is unsent or buffered small; proxy errors on gRPC requests are gRPC statuses.
-import { randomUUID } from 'node:crypto';
 import type { LogRecord, RouteResult } from '../config/types.js';
 import { GrpcStatus, formatGrpcTimeout, grpcStatusForHttp, grpcTrailersOnly, parseGrpcTimeout } from '../grpc/status.js';
 import { Base64Decoder, Base64Encoder, bridgeRequestHeaders, bridgeResponseHeaders, grpcWebMode, trailerFrame, type GrpcWebMode } from '../grpc/web.js';
@@ -17,6 +16,7 @@ import { H2Code, type ClientHandler, type ClientStream } from './exchange.js';
 import type { Generation } from './generation.js';
 import type { Observer } from './observer.js';
 import { addFlag, startRecord } from './record.js';
+import { nextRequestId } from '../translate/request-id.js';
 import { resolve } from './resolve.js';
 
 /** Request body kept for a retry; beyond it the request is no longer retried. */
@@ -127,7 +127,7 @@ export class Forwarder implements ClientHandler, UpstreamHandler {
     let headers = filtered.headers;
     let requestId = headerValue(headers, 'x-request-id');
     if (requestId === undefined) {
-      requestId = randomUUID();
+      requestId = nextRequestId();
       headers = headers === head.headers ? headers.slice() : headers;
       headers.push(['x-request-id', requestId]);
     }
@@ -148,7 +148,7 @@ export class Forwarder implements ClientHandler, UpstreamHandler {
       if (deadline > 0 && deadline < grpcTimeout) headers = replaceHeader(headers, 'grpc-timeout', formatGrpcTimeout(deadline));
       deadline = deadline > 0 ? Math.min(deadline, grpcTimeout) : grpcTimeout;
     }
-    if (deadline > 0) this.deadlineTimer = setTimeout(this.onDeadline, deadline);
+    if (deadline > 0) this.deadlineTimer = setTimeout(onDeadline, deadline, this);
     this.attemptTimeoutMs = route.timeouts.backendRequest;
     if (route.retry !== null) {
       this.retriesLeft = route.retry.attempts;
@@ -181,7 +181,7 @@ export class Forwarder implements ClientHandler, UpstreamHandler {
       return this.onUpstreamError({ kind: 'connect', retryable: true, message: (error as Error).message });
     }
     this.upstream = upstream;
-    if (this.attemptTimeoutMs > 0) this.attemptTimer = setTimeout(this.onAttemptTimeout, this.attemptTimeoutMs);
+    if (this.attemptTimeoutMs > 0) this.attemptTimer = setTimeout(onAttemptTimeout, this.attemptTimeoutMs, this);
     if (!replaying || endStream) return;
     // A retry: send what the client already sent, then carry on.
     let ok = true;
@@ -199,13 +199,14 @@ export class Forwarder implements ClientHandler, UpstreamHandler {
     this.retriesLeft--;
     this.upstreamDone(0);
     this.env.observer.metrics.retry(this.record.routeName ?? '');
-    this.retryTimer = setTimeout(this.retryNow, this.backoffMs);
+    this.retryTimer = setTimeout(retryNow, this.backoffMs, this);
   }
 
-  private readonly retryNow = (): void => {
+  /** The backoff timer fired: next attempt, on another host when there is one. */
+  retryNow(): void {
     this.retryTimer = null;
     this.attempt(this.host);
-  };
+  }
 
   /** The current attempt ended (response complete or failed): its host slot is free. */
   private upstreamDone(code: number): void {
@@ -372,15 +373,15 @@ export class Forwarder implements ClientHandler, UpstreamHandler {
 
   // ------------------------------------------------------------------ timeouts
 
-  private readonly onDeadline = (): void => {
+  onDeadline(): void {
     this.deadlineTimer = null;
     if (!this.finished) this.timeout('request timeout');
-  };
+  }
 
-  private readonly onAttemptTimeout = (): void => {
+  onAttemptTimeout(): void {
     this.attemptTimer = null;
     if (!this.finished) this.timeout('backend request timeout');
-  };
+  }
 
   private timeout(message: string): void {
     const upstream = this.upstream;
@@ -482,6 +483,19 @@ export class Forwarder implements ClientHandler, UpstreamHandler {
     observer.metrics.streamClosed(client.head.listener);
     observer.requestFinished(record);
   }
+}
+
+// Timer callbacks take the forwarder as an argument: no closure per request.
+function retryNow(f: Forwarder): void {
+  f.retryNow();
+}
+
+function onDeadline(f: Forwarder): void {
+  f.onDeadline();
+}
+
+function onAttemptTimeout(f: Forwarder): void {
+  f.onAttemptTimeout();
 }
 
 function replaceHeader(headers: HeaderList, name: string, value: string): HeaderList {

@@ -10,14 +10,67 @@ export type Resolution =
   | { ok: true; result: RouteResult; filtered: FilteredRequest; cluster: UpstreamCluster }
   | { ok: false; status: number; message: string; flag: string; details: string; location?: string; route?: RouteResult };
 
-export function headerMap(headers: HeaderList): Map<string, string> {
-  const map = new Map<string, string>();
-  for (let i = 0; i < headers.length; i++) {
-    const [name, value] = headers[i]!;
-    const prev = map.get(name);
-    map.set(name, prev === undefined ? value : name === 'cookie' ? `${prev}; ${value}` : `${prev}, ${value}`);
+/**
+ * RouteRequest.headers, filled on first read: most routes never look at headers, so most requests never pay for the
+ * map. Repeated fields are joined with ", " (cookies with "; ").
+ */
+export class LazyHeaderMap extends Map<string, string> {
+  private source: HeaderList | null;
+
+  constructor(source: HeaderList) {
+    super();
+    this.source = source;
   }
-  return map;
+
+  private fill(): void {
+    const headers = this.source;
+    if (headers === null) return;
+    this.source = null;
+    for (let i = 0; i < headers.length; i++) {
+      const [name, value] = headers[i]!;
+      const prev = super.get(name);
+      super.set(name, prev === undefined ? value : name === 'cookie' ? `${prev}; ${value}` : `${prev}, ${value}`);
+    }
+  }
+
+  override get(name: string): string | undefined {
+    this.fill();
+    return super.get(name);
+  }
+
+  override has(name: string): boolean {
+    this.fill();
+    return super.has(name);
+  }
+
+  override get size(): number {
+    this.fill();
+    return super.size;
+  }
+
+  override forEach(callback: (value: string, key: string, map: Map<string, string>) => void, thisArg?: unknown): void {
+    this.fill();
+    super.forEach(callback, thisArg);
+  }
+
+  override entries(): MapIterator<[string, string]> {
+    this.fill();
+    return super.entries();
+  }
+
+  override keys(): MapIterator<string> {
+    this.fill();
+    return super.keys();
+  }
+
+  override values(): MapIterator<string> {
+    this.fill();
+    return super.values();
+  }
+
+  override [Symbol.iterator](): MapIterator<[string, string]> {
+    return this.entries();
+  }
 }
 
 /** Matches a route and applies its request filters to a copy of the head's fields. */
@@ -26,7 +79,7 @@ export function resolve(gen: Generation, head: RequestHead, grpc: boolean): Reso
     authority: head.authority,
     path: head.path,
     method: head.method,
-    headers: headerMap(head.headers),
+    headers: new LazyHeaderMap(head.headers),
     listener: head.listener,
     grpc,
   };

@@ -1,6 +1,6 @@
 // Request header translation toward a backend (RFC 9110 §7.6, RFC 9113 §8.2–8.3): hop-by-hop fields dropped,
 // :authority ↔ Host, cookie crumbs joined for HTTP/1.1 (RFC 9113 §8.2.3), Via, X-Forwarded-*, x-request-id.
-import { randomUUID } from 'node:crypto';
+import { nextRequestId } from './request-id.js';
 import type { HeaderList, RequestHead } from './head.js';
 import { connectionNamed, isHopByHop, teHasTrailers } from './hop-by-hop.js';
 
@@ -80,7 +80,7 @@ export function upstreamRequestHeaders(head: RequestHead, target: UpstreamTarget
   out.push(['x-forwarded-for', xff === '' ? peer : `${xff}, ${peer}`]);
   out.push(['x-forwarded-proto', head.scheme]);
   out.push(['x-forwarded-host', head.authority]);
-  if (!requestId) out.push(['x-request-id', randomUUID()]);
+  if (!requestId) out.push(['x-request-id', nextRequestId()]);
   return out;
 }
 

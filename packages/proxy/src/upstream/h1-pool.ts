@@ -1,13 +1,14 @@
-// HTTP/1.1 to one backend host over node:http keep-alive agents (TLS via node:https). Request bodies are re-framed by
-// Node (Content-Length as received, otherwise chunked), never passed through with the client's framing.
-import * as http from 'node:http';
-import * as https from 'node:https';
-import type { Socket } from 'node:net';
+// HTTP/1.1 to one backend host: a keep-alive connection pool with its own request writer and response parser
+// (node:http's client costs several times more per request). One request at a time per connection, never pipelined.
+// Request bodies are re-framed here (Content-Length as received, otherwise chunked), never passed through with the
+// client's framing.
+import type * as net from 'node:net';
 import type { HeaderList } from '../translate/head.js';
 import { upstreamRequestHeaders } from '../translate/request-headers.js';
-import { forwardableTrailers, fromRawHeaders, toRawHeaders } from '../translate/response-headers.js';
-import { isConnectFailure, type HostTarget } from './connect.js';
-import type { OutboundRequest, UpstreamHandler, UpstreamPool, UpstreamRequest } from './exchange.js';
+import { forwardableTrailers } from '../translate/response-headers.js';
+import { connectSocket, isConnectFailure, type HostTarget } from './connect.js';
+import type { OutboundRequest, UpstreamError, UpstreamHandler, UpstreamPool, UpstreamRequest } from './exchange.js';
+import { ResponseParser, type ResponseSink } from './h1-parser.js';
 
 export interface H1PoolOptions {
   target: HostTarget;
@@ -16,205 +17,392 @@ export interface H1PoolOptions {
   idleTimeoutMs: number;
 }
 
-function expectsContinue(headers: HeaderList): boolean {
-  for (let i = 0; i < headers.length; i++) if (headers[i]![0] === 'expect') return true;
-  return false;
-}
-
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE']);
+/** Methods whose requests carry Content-Length: 0 when they have no body (RFC 9110 §8.6). */
+const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
+const CRLF = '\r\n';
 
-class H1UpstreamRequest implements UpstreamRequest {
+/** One request on a pooled connection. */
+class H1Exchange implements UpstreamRequest {
   readonly version = 1 as const;
-  private readonly req: http.ClientRequest;
-  private res: http.IncomingMessage | null = null;
-  private handler: UpstreamHandler | null;
-  private readonly pool: H1Pool;
-  private readonly method: string;
+  readonly method: string;
+  handler: UpstreamHandler | null;
+  conn: H1Connection | null = null;
+  /** Serialized head and body pieces waiting for a connection (at maxConnections). */
+  pending: Array<string | Uint8Array> = [];
+  readonly chunked: boolean;
+  requestDone = false;
+  responseDone = false;
   /** Response bytes handed to the handler and not yet consumed by the client. */
-  private unacked = 0;
-  private connectTimer: NodeJS.Timeout | null = null;
-  private chunked: boolean;
+  unacked = 0;
+  /** Some response bytes arrived (a reset after that is not retryable). */
+  answered = false;
 
-  constructor(pool: H1Pool, headers: HeaderList, method: string, path: string, endStream: boolean, handler: UpstreamHandler) {
-    this.pool = pool;
-    this.handler = handler;
+  constructor(method: string, head: string, chunked: boolean, endStream: boolean, handler: UpstreamHandler) {
     this.method = method;
-    let hasLength = false;
-    for (let i = 0; i < headers.length; i++) if (headers[i]![0] === 'content-length') hasLength = true;
-    // A body without Content-Length is sent chunked whatever the method (Node would send GET bodies unframed).
-    this.chunked = !endStream && !hasLength;
-    if (this.chunked) headers.push(['transfer-encoding', 'chunked']);
-    const target = pool.options.target;
-    const options: http.RequestOptions = {
-      agent: pool.agent,
-      host: target.address,
-      port: target.port,
-      method,
-      path,
-      headers: toRawHeaders(headers) as unknown as http.OutgoingHttpHeaders,
-      setHost: false,
-    };
-    this.req = (target.tls === null ? http : https).request(options);
-    this.req.on('response', this.onResponse);
-    this.req.on('information', this.onInformation);
-    this.req.on('error', this.onError);
-    this.req.on('drain', this.onDrain);
-    if (target.connectTimeoutMs > 0) this.req.on('socket', this.onSocket);
-    if (endStream) this.req.end();
-    else if (expectsContinue(headers)) this.req.flushHeaders(); // the client waits for 100 before sending a body
+    this.handler = handler;
+    this.chunked = chunked;
+    this.pending.push(head);
+    if (endStream) this.requestDone = true;
   }
 
   write(chunk: Uint8Array): boolean {
-    return this.req.write(chunk);
+    if (chunk.length === 0) return true;
+    const conn = this.conn;
+    if (conn === null) {
+      if (this.chunked) this.pending.push(chunk.length.toString(16) + CRLF, chunk, CRLF);
+      else this.pending.push(chunk);
+      return true;
+    }
+    return conn.writeBody(chunk, this.chunked);
   }
 
   end(trailers: HeaderList | null): void {
-    if (trailers !== null && this.chunked) {
-      const t = forwardableTrailers(trailers);
-      if (t.length > 0) this.req.addTrailers(t);
+    if (this.requestDone) return;
+    this.requestDone = true;
+    let tail = '';
+    if (this.chunked) {
+      tail = '0' + CRLF;
+      if (trailers !== null) for (const [name, value] of forwardableTrailers(trailers)) tail += `${name}: ${value}${CRLF}`;
+      tail += CRLF;
     }
-    this.req.end();
+    if (this.conn === null) {
+      if (tail !== '') this.pending.push(tail);
+    } else {
+      if (tail !== '') this.conn.socket.write(tail, 'latin1');
+      this.conn.exchangeProgress();
+    }
   }
 
   bodyConsumed(n: number): void {
     this.unacked -= n;
-    if (this.unacked <= 0 && this.res !== null && this.res.isPaused()) this.res.resume();
+    if (this.unacked <= 0 && this.conn !== null) this.conn.resumeReading();
   }
 
-  /** Destroys the socket unless the exchange completed both ways (then the socket goes back to the pool). */
+  /** Gives up: the connection is closed unless the exchange already completed both ways. */
   abort(): void {
     this.handler = null;
-    this.clearConnectTimer();
-    if (!this.req.writableFinished || (this.res !== null && !this.res.complete) || this.res === null) this.req.destroy();
+    const conn = this.conn;
+    if (conn === null) return;
+    if (!(this.requestDone && this.responseDone)) conn.destroy();
   }
 
-  private finish(): UpstreamHandler | null {
+  finish(): UpstreamHandler | null {
     const h = this.handler;
     this.handler = null;
-    this.clearConnectTimer();
     return h;
   }
+}
 
-  private clearConnectTimer(): void {
-    if (this.connectTimer !== null) clearTimeout(this.connectTimer);
-    this.connectTimer = null;
+/** One keep-alive connection: writes requests, parses responses. */
+class H1Connection implements ResponseSink {
+  readonly socket: net.Socket;
+  private readonly pool: H1Pool;
+  private readonly parser = new ResponseParser(this);
+  exchange: H1Exchange | null = null;
+  connected = false;
+  /** Requests completed on this connection. */
+  served = 0;
+  private closed = false;
+  private paused = false;
+  private connectTimer: NodeJS.Timeout | null = null;
+  /** Set while push() runs: completion is acted on once the chunk is parsed. */
+  private parsing = false;
+  private completedInPush = false;
+
+  constructor(pool: H1Pool) {
+    this.pool = pool;
+    const target = pool.options.target;
+    this.socket = connectSocket(target, ['http/1.1']);
+    this.socket.setNoDelay(true);
+    this.socket.on(target.tls === null ? 'connect' : 'secureConnect', this.onConnect);
+    this.socket.on('data', this.onData);
+    this.socket.on('end', this.onEnd);
+    this.socket.on('error', this.onError);
+    this.socket.on('close', this.onClose);
+    this.socket.on('drain', this.onDrain);
+    this.socket.on('timeout', this.onIdleTimeout);
+    if (target.connectTimeoutMs > 0) this.connectTimer = setTimeout(this.onConnectTimeout, target.connectTimeoutMs);
   }
 
-  private readonly onSocket = (socket: Socket): void => {
-    if (!socket.connecting) return;
-    this.connectTimer = setTimeout(this.onConnectTimeout, this.pool.options.target.connectTimeoutMs);
-    socket.once('connect', () => this.clearConnectTimer());
+  /** Starts `ex` on this connection (idle or fresh). */
+  start(ex: H1Exchange): void {
+    this.exchange = ex;
+    ex.conn = this;
+    this.socket.setTimeout(0);
+    this.parser.expect(ex.method);
+    const parts = ex.pending;
+    ex.pending = [];
+    if (parts.length === 1) {
+      this.socket.write(parts[0] as string, 'latin1');
+    } else {
+      this.socket.cork();
+      for (const p of parts) {
+        if (typeof p === 'string') this.socket.write(p, 'latin1');
+        else this.socket.write(p);
+      }
+      this.socket.uncork();
+    }
+  }
+
+  writeBody(chunk: Uint8Array, chunked: boolean): boolean {
+    const socket = this.socket;
+    if (!chunked) return socket.write(chunk);
+    socket.cork();
+    socket.write(chunk.length.toString(16) + CRLF, 'latin1');
+    socket.write(chunk);
+    const ok = socket.write(CRLF, 'latin1');
+    socket.uncork();
+    return ok;
+  }
+
+  resumeReading(): void {
+    if (this.paused) {
+      this.paused = false;
+      this.socket.resume();
+    }
+  }
+
+  destroy(): void {
+    this.socket.destroy();
+  }
+
+  /** Called when either half of the exchange completes: once both have, the connection is free again. */
+  exchangeProgress(): void {
+    const ex = this.exchange;
+    if (ex === null || !ex.requestDone || !ex.responseDone || this.parsing) return;
+    this.exchange = null;
+    ex.conn = null;
+    this.served++;
+    this.resumeReading();
+    if (this.parser.reusable && !this.closed) this.pool.release(this);
+    else this.socket.destroy();
+  }
+
+  idle(idleMs: number): void {
+    if (idleMs > 0) this.socket.setTimeout(idleMs);
+  }
+
+  // ResponseSink ------------------------------------------------------------
+
+  onInformational(status: number, headers: HeaderList): void {
+    const ex = this.exchange!;
+    ex.answered = true;
+    ex.handler?.onUpstreamInformational(status, headers);
+  }
+
+  onHead(status: number, headers: HeaderList, _keepAlive: boolean, hasBody: boolean): void {
+    const ex = this.exchange!;
+    ex.answered = true;
+    ex.handler?.onUpstreamResponse(status, headers, !hasBody);
+  }
+
+  onBody(chunk: Uint8Array): void {
+    const ex = this.exchange!;
+    const h = ex.handler;
+    if (h === null) return;
+    ex.unacked += chunk.length;
+    h.onUpstreamData(chunk);
+    if (ex.unacked > 0 && !this.paused) {
+      this.paused = true;
+      this.socket.pause();
+    }
+  }
+
+  onComplete(trailers: HeaderList | null): void {
+    const ex = this.exchange!;
+    ex.responseDone = true;
+    if (this.parsing) this.completedInPush = true;
+    ex.finish()?.onUpstreamEnd(trailers);
+    // The backend answered before the request body ended: the connection cannot be reused (abort closes it).
+  }
+
+  // socket events -----------------------------------------------------------
+
+  private readonly onConnect = (): void => {
+    this.connected = true;
+    if (this.connectTimer !== null) clearTimeout(this.connectTimer);
+    this.connectTimer = null;
   };
 
   private readonly onConnectTimeout = (): void => {
     this.connectTimer = null;
-    const h = this.finish();
-    this.req.destroy();
-    h?.onUpstreamError({ kind: 'connect', retryable: true, message: `connect timeout after ${this.pool.options.target.connectTimeoutMs} ms` });
+    if (this.connected) return;
+    this.fail({ kind: 'connect', retryable: true, message: `connect timeout after ${this.pool.options.target.connectTimeoutMs} ms` });
+    this.socket.destroy();
   };
 
-  private readonly onInformation = (info: http.InformationEvent): void => {
-    this.handler?.onUpstreamInformational(info.statusCode, fromRawHeaders(info.rawHeaders));
-  };
-
-  private readonly onResponse = (res: http.IncomingMessage): void => {
-    this.clearConnectTimer();
-    this.res = res;
-    const h = this.handler;
-    if (h === null) {
-      res.resume();
-      return;
-    }
-    res.on('data', this.onData);
-    res.on('end', this.onEnd);
-    res.on('close', this.onResponseClose);
-    res.on('error', this.onResponseError);
-    h.onUpstreamResponse(res.statusCode ?? 502, fromRawHeaders(res.rawHeaders), false);
+  private readonly onIdleTimeout = (): void => {
+    if (this.exchange === null) this.socket.destroy();
   };
 
   private readonly onData = (chunk: Buffer): void => {
-    const h = this.handler;
-    if (h === null) return;
-    this.unacked += chunk.length;
-    h.onUpstreamData(chunk);
-    if (this.unacked > 0 && this.handler !== null) this.res!.pause();
+    if (this.exchange === null) {
+      // Bytes nobody asked for on an idle connection: it can no longer be trusted.
+      this.socket.destroy();
+      return;
+    }
+    this.parsing = true;
+    this.completedInPush = false;
+    try {
+      this.parser.push(chunk);
+    } catch (error) {
+      this.parsing = false;
+      this.fail({ kind: 'protocol', retryable: false, message: (error as Error).message });
+      this.socket.destroy();
+      return;
+    }
+    this.parsing = false;
+    if (this.completedInPush) this.exchangeProgress();
   };
 
   private readonly onEnd = (): void => {
-    const res = this.res!;
-    this.finish()?.onUpstreamEnd(res.rawTrailers.length > 0 ? fromRawHeaders(res.rawTrailers) : null);
-  };
-
-  private readonly onResponseClose = (): void => {
-    if (!this.res!.complete) this.finish()?.onUpstreamError({ kind: 'reset', retryable: false, message: 'upstream response aborted' });
-  };
-
-  private readonly onResponseError = (): void => {
-    // Reported by 'close' (the response is incomplete).
-  };
-
-  private readonly onError = (error: NodeJS.ErrnoException): void => {
-    const h = this.finish();
-    if (h === null) return;
-    const connect = isConnectFailure(error);
-    // A reused keep-alive socket the backend closed before answering: nothing was processed, for idempotent methods.
-    const stale = this.res === null && this.req.reusedSocket && error.code === 'ECONNRESET' && IDEMPOTENT.has(this.method);
-    h.onUpstreamError({ kind: connect ? 'connect' : 'reset', retryable: connect || stale, message: error.message });
+    const ex = this.exchange;
+    if (ex !== null && this.parser.untilClose) {
+      try {
+        this.parser.end();
+      } catch {
+        // cannot happen: untilClose
+      }
+      ex.responseDone = true;
+    }
+    this.socket.end();
   };
 
   private readonly onDrain = (): void => {
-    this.handler?.onUpstreamDrain();
+    this.exchange?.handler?.onUpstreamDrain();
   };
+
+  private readonly onError = (error: NodeJS.ErrnoException): void => {
+    const ex = this.exchange;
+    if (ex === null) return;
+    // Before the connection (TCP, TLS) was up nothing reached the backend; a reused keep-alive connection the backend
+    // closed before answering processed nothing either (for idempotent methods).
+    const before = !this.connected;
+    const stale = this.served > 0 && !ex.answered && IDEMPOTENT.has(ex.method);
+    this.fail({ kind: before ? 'connect' : 'reset', retryable: (before && isConnectFailure(error)) || stale, message: error.message });
+  };
+
+  private readonly onClose = (): void => {
+    this.closed = true;
+    if (this.connectTimer !== null) clearTimeout(this.connectTimer);
+    this.connectTimer = null;
+    const ex = this.exchange;
+    if (ex !== null && !ex.responseDone) {
+      const stale = this.served > 0 && !ex.answered && IDEMPOTENT.has(ex.method);
+      this.fail({ kind: this.connected ? 'reset' : 'connect', retryable: !this.connected || stale, message: 'upstream connection closed' });
+    }
+    this.pool.forget(this);
+  };
+
+  private fail(error: UpstreamError): void {
+    const ex = this.exchange;
+    if (ex === null) return;
+    this.exchange = null;
+    ex.conn = null;
+    ex.responseDone = true;
+    ex.finish()?.onUpstreamError(error);
+  }
 }
 
 export class H1Pool implements UpstreamPool {
   readonly options: H1PoolOptions;
-  readonly agent: http.Agent;
+  private readonly idle: H1Connection[] = [];
+  private readonly all = new Set<H1Connection>();
+  private readonly waiting: H1Exchange[] = [];
+  private closed = false;
 
   constructor(options: H1PoolOptions) {
     this.options = options;
-    const agentOptions: https.AgentOptions = {
-      keepAlive: true,
-      maxSockets: options.maxConnections > 0 ? options.maxConnections : Infinity,
-      scheduling: 'lifo',
-    };
-    if (options.idleTimeoutMs > 0) agentOptions.timeout = options.idleTimeoutMs;
-    const tls = options.target.tls;
-    if (tls !== null) {
-      agentOptions.rejectUnauthorized = tls.rejectUnauthorized;
-      if (tls.ca !== undefined) agentOptions.ca = tls.ca;
-      if (tls.servername !== undefined) agentOptions.servername = tls.servername;
-      agentOptions.ALPNProtocols = ['http/1.1'];
-      this.agent = new https.Agent(agentOptions);
-    } else {
-      this.agent = new http.Agent(agentOptions);
-    }
   }
 
   get connectionCount(): number {
-    let n = 0;
-    for (const list of Object.values(this.agent.sockets)) n += list?.length ?? 0;
-    for (const list of Object.values(this.agent.freeSockets)) n += list?.length ?? 0;
-    return n;
+    return this.all.size;
   }
 
   request(out: OutboundRequest, handler: UpstreamHandler): UpstreamRequest {
     const headers = upstreamRequestHeaders(out.head, { version: 1, scheme: '', method: out.method, authority: out.authority, path: out.path, upgrade: null });
-    return new H1UpstreamRequest(this, headers, out.method, out.path, out.endStream, handler);
+    return this.requestWith(headers, out.method, out.path, out.endStream, handler);
   }
 
-  /** Sends an already translated header list (health checks). */
+  /** Sends an already translated header list (Host first). */
   requestWith(headers: HeaderList, method: string, path: string, endStream: boolean, handler: UpstreamHandler): UpstreamRequest {
-    return new H1UpstreamRequest(this, headers, method, path, endStream, handler);
+    let hasLength = false;
+    let head = `${method} ${path} HTTP/1.1${CRLF}`;
+    for (let i = 0; i < headers.length; i++) {
+      const [name, value] = headers[i]!;
+      if (name === 'content-length') hasLength = true;
+      head += `${name}: ${value}${CRLF}`;
+    }
+    // A body without Content-Length is sent chunked whatever the method.
+    const chunked = !endStream && !hasLength;
+    if (chunked) head += `transfer-encoding: chunked${CRLF}`;
+    else if (endStream && !hasLength && BODY_METHODS.has(method)) head += `content-length: 0${CRLF}`;
+    head += CRLF;
+    const ex = new H1Exchange(method, head, chunked, endStream, handler);
+    const conn = this.take();
+    if (conn !== null) conn.start(ex);
+    else this.waiting.push(ex);
+    return ex;
+  }
+
+  /** An idle connection, a new one, or null at maxConnections. */
+  private take(): H1Connection | null {
+    while (this.idle.length > 0) {
+      const c = this.idle.pop()!;
+      if (!c.socket.destroyed) return c;
+    }
+    const max = this.options.maxConnections;
+    if (max > 0 && this.all.size >= max) return null;
+    const c = new H1Connection(this);
+    this.all.add(c);
+    return c;
+  }
+
+  /** A connection finished its exchange and may serve another. */
+  release(conn: H1Connection): void {
+    if (this.closed) {
+      conn.socket.end();
+      return;
+    }
+    const next = this.waiting.shift();
+    if (next !== undefined) {
+      if (next.handler === null) return this.release(conn); // aborted while waiting
+      conn.start(next);
+      return;
+    }
+    conn.idle(this.options.idleTimeoutMs);
+    this.idle.push(conn);
+  }
+
+  forget(conn: H1Connection): void {
+    this.all.delete(conn);
+    const i = this.idle.indexOf(conn);
+    if (i >= 0) this.idle.splice(i, 1);
+    // A waiting request may now get a fresh connection.
+    while (this.waiting.length > 0 && !this.closed) {
+      const next = this.waiting[0]!;
+      if (next.handler === null) {
+        this.waiting.shift();
+        continue;
+      }
+      const c = this.take();
+      if (c === null) break;
+      this.waiting.shift();
+      c.start(next);
+    }
   }
 
   close(): void {
-    // Idle keep-alive sockets close now; busy ones when their response ends (the agent is not reused).
-    for (const list of Object.values(this.agent.freeSockets)) for (const s of list ?? []) s.destroy();
-    (this.agent as http.Agent & { keepAlive: boolean }).keepAlive = false;
+    this.closed = true;
+    for (const c of this.idle) c.socket.end();
+    this.idle.length = 0;
   }
 
   destroy(): void {
-    this.agent.destroy();
+    this.closed = true;
+    for (const c of this.all) c.destroy();
+    for (const ex of this.waiting) ex.finish()?.onUpstreamError({ kind: 'connect', retryable: false, message: 'pool closed' });
+    this.waiting.length = 0;
   }
 }

@@ -1,0 +1,293 @@
+// An incremental HTTP/1.1 response parser (RFC 9112): status line and fields, then the body framed by
+// Transfer-Encoding: chunked (with trailers), Content-Length, or the end of the connection. Strict where ambiguity
+// could desynchronise a pooled connection: invalid or conflicting Content-Length, Transfer-Encoding not ending in
+// chunked alongside Content-Length, obs-fold, bare CR, whitespace before the colon, oversized heads.
+import type { HeaderList } from '../translate/head.js';
+import { isFieldValue, isToken } from '../translate/validate.js';
+
+export interface ResponseSink {
+  /** A 1xx other than 101. */
+  onInformational(status: number, headers: HeaderList): void;
+  onHead(status: number, headers: HeaderList, keepAlive: boolean, hasBody: boolean): void;
+  onBody(chunk: Uint8Array): void;
+  onComplete(trailers: HeaderList | null): void;
+}
+
+export class ResponseError extends Error {}
+
+const CR = 0x0d;
+const LF = 0x0a;
+const MAX_HEAD = 64 * 1024;
+
+const enum State {
+  HEAD,
+  BODY_LENGTH,
+  CHUNK_SIZE,
+  CHUNK_DATA,
+  CHUNK_DATA_END,
+  TRAILERS,
+  BODY_CLOSE,
+  DONE,
+}
+
+/** Parses `name: value` lines (latin1 text without the final CRLF CRLF). */
+function parseFields(text: string, start: number, into: HeaderList): void {
+  let at = start;
+  while (at < text.length) {
+    let end = text.indexOf('\r\n', at);
+    if (end < 0) end = text.length;
+    const line = text.slice(at, end);
+    at = end + 2;
+    if (line.length === 0) continue;
+    const c0 = line.charCodeAt(0);
+    if (c0 === 0x20 || c0 === 0x09) throw new ResponseError('obs-fold in a response');
+    const colon = line.indexOf(':');
+    if (colon <= 0) throw new ResponseError('field line without a name');
+    const name = line.slice(0, colon);
+    if (!isToken(name)) throw new ResponseError(`invalid field name ${JSON.stringify(name)}`);
+    const value = line.slice(colon + 1).trim();
+    if (!isFieldValue(value)) throw new ResponseError(`invalid value of ${name}`);
+    into.push([name.toLowerCase(), value]);
+  }
+}
+
+/** Finds CRLFCRLF in `b` from `from`; -1 when absent. */
+function headEnd(b: Uint8Array, from: number): number {
+  for (let i = from; i + 3 < b.length; i++) {
+    if (b[i] === CR && b[i + 1] === LF && b[i + 2] === CR && b[i + 3] === LF) return i;
+  }
+  return -1;
+}
+
+/** Every CR is followed by LF and every LF preceded by CR. */
+function crlfOnly(text: string): boolean {
+  for (let i = text.indexOf('\r'); i >= 0; i = text.indexOf('\r', i + 1)) if (text.charCodeAt(i + 1) !== LF) return false;
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) if (text.charCodeAt(i - 1) !== CR) return false;
+  return true;
+}
+
+export class ResponseParser {
+  private state = State.HEAD;
+  private head: Uint8Array | null = null;
+  private remaining = 0;
+  private line = '';
+  private trailers: HeaderList | null = null;
+  private keepAlive = true;
+  /** The request was HEAD (no body whatever the fields say). */
+  private noBody = false;
+  private readonly sink: ResponseSink;
+
+  constructor(sink: ResponseSink) {
+    this.sink = sink;
+  }
+
+  /** Starts reading the answer to a new request. */
+  expect(method: string): void {
+    this.state = State.HEAD;
+    this.head = null;
+    this.noBody = method === 'HEAD';
+    this.trailers = null;
+  }
+
+  get done(): boolean {
+    return this.state === State.DONE;
+  }
+
+  /** True while the body is delimited by the end of the connection. */
+  get untilClose(): boolean {
+    return this.state === State.BODY_CLOSE;
+  }
+
+  /** The connection ended: completes a close-delimited body; anything else unfinished is an error. */
+  end(): void {
+    if (this.state === State.BODY_CLOSE) {
+      this.state = State.DONE;
+      this.sink.onComplete(null);
+      return;
+    }
+    if (this.state !== State.DONE) throw new ResponseError('connection closed before the response was complete');
+  }
+
+  /** Feeds bytes. Bytes past the end of the response are an error (requests are never pipelined). */
+  push(chunk: Uint8Array): void {
+    let at = 0;
+    while (at < chunk.length) {
+      switch (this.state) {
+        case State.HEAD:
+          at = this.readHead(chunk, at);
+          break;
+        case State.BODY_LENGTH: {
+          const n = Math.min(this.remaining, chunk.length - at);
+          this.remaining -= n;
+          const piece = at === 0 && n === chunk.length ? chunk : chunk.subarray(at, at + n);
+          at += n;
+          if (this.remaining === 0) this.state = State.DONE;
+          this.sink.onBody(piece);
+          if (this.state === State.DONE) this.sink.onComplete(null);
+          break;
+        }
+        case State.BODY_CLOSE: {
+          this.sink.onBody(at === 0 ? chunk : chunk.subarray(at));
+          at = chunk.length;
+          break;
+        }
+        case State.CHUNK_SIZE:
+        case State.CHUNK_DATA_END:
+        case State.TRAILERS:
+          at = this.readLine(chunk, at);
+          break;
+        case State.CHUNK_DATA: {
+          const n = Math.min(this.remaining, chunk.length - at);
+          this.remaining -= n;
+          const piece = chunk.subarray(at, at + n);
+          at += n;
+          if (this.remaining === 0) this.state = State.CHUNK_DATA_END;
+          this.sink.onBody(piece);
+          break;
+        }
+        case State.DONE:
+          throw new ResponseError('bytes after the end of the response');
+      }
+    }
+  }
+
+  private readHead(chunk: Uint8Array, at: number): number {
+    let buf: Uint8Array;
+    let base: number;
+    if (this.head === null) {
+      buf = chunk;
+      base = at;
+    } else {
+      const joined = new Uint8Array(this.head.length + chunk.length - at);
+      joined.set(this.head, 0);
+      joined.set(chunk.subarray(at), this.head.length);
+      buf = joined;
+      base = 0;
+    }
+    const end = headEnd(buf, Math.max(base, this.head === null ? base : this.head.length - 3));
+    if (end < 0) {
+      if (buf.length - base > MAX_HEAD) throw new ResponseError('response head too large');
+      this.head = buf === chunk ? chunk.slice(at) : buf;
+      return chunk.length;
+    }
+    const consumedOfChunk = this.head === null ? end + 4 : end + 4 - this.head.length + at;
+    this.head = null;
+    if (end - base > MAX_HEAD) throw new ResponseError('response head too large');
+    const text = Buffer.from(buf.buffer, buf.byteOffset + base, end - base).toString('latin1');
+    if (!crlfOnly(text)) throw new ResponseError('bare CR or LF in the response head');
+    this.onHeadText(text);
+    return consumedOfChunk;
+  }
+
+  private onHeadText(text: string): void {
+    const lineEnd = text.indexOf('\r\n');
+    const statusLine = lineEnd < 0 ? text : text.slice(0, lineEnd);
+    const m = /^HTTP\/1\.([01]) ([1-9][0-9][0-9])(?: .*)?$/.exec(statusLine);
+    if (m === null) throw new ResponseError(`invalid status line ${JSON.stringify(statusLine.slice(0, 40))}`);
+    const minor = m[1]!;
+    const status = Number(m[2]);
+    const headers: HeaderList = [];
+    if (lineEnd >= 0) parseFields(text, lineEnd + 2, headers);
+    if (status < 200) {
+      if (status === 101) throw new ResponseError('unexpected 101 Switching Protocols');
+      this.sink.onInformational(status, headers);
+      return; // stay in HEAD for the final response
+    }
+    let length = -1;
+    let chunked = false;
+    let otherCoding = false;
+    let close = minor === '0';
+    for (let i = 0; i < headers.length; i++) {
+      const [name, value] = headers[i]!;
+      if (name === 'content-length') {
+        for (const part of value.split(',')) {
+          const v = part.trim();
+          if (!/^[0-9]{1,15}$/.test(v)) throw new ResponseError(`invalid content-length ${JSON.stringify(value)}`);
+          const n = Number(v);
+          if (length >= 0 && length !== n) throw new ResponseError('conflicting content-length');
+          length = n;
+        }
+      } else if (name === 'transfer-encoding') {
+        const codings = value.toLowerCase().split(',').map((c) => c.trim());
+        chunked = codings[codings.length - 1] === 'chunked';
+        otherCoding = !chunked;
+      } else if (name === 'connection') {
+        const v = value.toLowerCase();
+        if (v.includes('close')) close = true;
+        else if (minor === '0' && v.includes('keep-alive')) close = false;
+      }
+    }
+    // RFC 9112 §6.1: Transfer-Encoding overrides Content-Length; both present is suspicious enough to stop reuse.
+    if ((chunked || otherCoding) && length >= 0) close = true;
+    this.keepAlive = !close;
+    const bodiless = this.noBody || status === 204 || status === 304;
+    if (bodiless) {
+      this.state = State.DONE;
+    } else if (chunked) {
+      this.state = State.CHUNK_SIZE;
+      this.line = '';
+    } else if (otherCoding || length < 0) {
+      this.state = State.BODY_CLOSE;
+      this.keepAlive = false;
+    } else {
+      this.remaining = length;
+      this.state = length === 0 ? State.DONE : State.BODY_LENGTH;
+    }
+    this.sink.onHead(status, headers, this.keepAlive, this.state !== State.DONE);
+    if (this.state === State.DONE) this.sink.onComplete(null);
+  }
+
+  get reusable(): boolean {
+    return this.keepAlive;
+  }
+
+  /** Chunk-size lines, the CRLF after chunk data, trailer lines. */
+  private readLine(chunk: Uint8Array, at: number): number {
+    let i = at;
+    while (i < chunk.length && chunk[i] !== LF) i++;
+    const piece = Buffer.from(chunk.buffer, chunk.byteOffset + at, i - at).toString('latin1');
+    if (i === chunk.length) {
+      this.line += piece;
+      if (this.line.length > 8192) throw new ResponseError('chunk line too long');
+      return i;
+    }
+    const full = this.line + piece;
+    this.line = '';
+    if (!full.endsWith('\r') || full.indexOf('\r') !== full.length - 1) throw new ResponseError('chunk line without CRLF');
+    this.onLine(full.slice(0, -1));
+    return i + 1;
+  }
+
+  private onLine(line: string): void {
+    switch (this.state) {
+      case State.CHUNK_DATA_END:
+        if (line !== '') throw new ResponseError('chunk data longer than its size');
+        this.state = State.CHUNK_SIZE;
+        return;
+      case State.CHUNK_SIZE: {
+        const semi = line.indexOf(';');
+        const hex = (semi < 0 ? line : line.slice(0, semi)).trim();
+        if (!/^[0-9a-fA-F]{1,12}$/.test(hex)) throw new ResponseError(`invalid chunk size ${JSON.stringify(line.slice(0, 20))}`);
+        const size = parseInt(hex, 16);
+        if (size === 0) {
+          this.state = State.TRAILERS;
+          return;
+        }
+        this.remaining = size;
+        this.state = State.CHUNK_DATA;
+        return;
+      }
+      default: {
+        // TRAILERS: field lines until an empty one.
+        if (line === '') {
+          this.state = State.DONE;
+          const t = this.trailers;
+          this.trailers = null;
+          this.sink.onComplete(t);
+          return;
+        }
+        parseFields(line, 0, (this.trailers ??= []));
+      }
+    }
+  }
+}

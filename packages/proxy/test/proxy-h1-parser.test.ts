@@ -1,0 +1,117 @@
+// The HTTP/1.1 response parser of the upstream pool: framing (Content-Length, chunked with trailers, close-delimited,
+// bodiless statuses, HEAD), 1xx, any split of the input, and the strictness that keeps a pooled connection in sync.
+import * as fc from 'fast-check';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import type { HeaderList } from '../src/translate/head.js';
+import { ResponseParser, type ResponseSink } from '../src/upstream/h1-parser.js';
+
+interface Trace {
+  events: string[];
+  body: string;
+  parser: ResponseParser;
+}
+
+function parse(method: string, text: string, cuts: number[] = []): Trace {
+  const trace: Trace = { events: [], body: '', parser: null as unknown as ResponseParser };
+  const sink: ResponseSink = {
+    onInformational: (s: number, h: HeaderList) => trace.events.push(`info ${s} ${JSON.stringify(h)}`),
+    onHead: (s: number, h: HeaderList, keepAlive: boolean, hasBody: boolean) => trace.events.push(`head ${s} ${JSON.stringify(h)} keepAlive=${keepAlive} body=${hasBody}`),
+    onBody: (c: Uint8Array) => (trace.body += Buffer.from(c).toString('latin1')),
+    onComplete: (t: HeaderList | null) => trace.events.push(`complete ${JSON.stringify(t)}`),
+  };
+  const parser = new ResponseParser(sink);
+  trace.parser = parser;
+  parser.expect(method);
+  const bytes = Buffer.from(text, 'latin1');
+  let at = 0;
+  for (const c of cuts) {
+    const end = Math.min(bytes.length, at + c);
+    parser.push(bytes.subarray(at, end));
+    at = end;
+  }
+  if (at < bytes.length) parser.push(bytes.subarray(at));
+  return trace;
+}
+
+test('Content-Length body', () => {
+  const t = parse('GET', 'HTTP/1.1 200 OK\r\nContent-Length: 5\r\nX-A: b\r\n\r\nhello');
+  assert.equal(t.events, ['head 200 [["content-length","5"],["x-a","b"]] keepAlive=true body=true', 'complete null']);
+  assert.is(t.body, 'hello');
+});
+
+test('chunked body with extensions and trailers', () => {
+  const t = parse('GET', 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5;ext=1\r\nhello\r\n6\r\n world\r\n0\r\nX-Sum: 42\r\nX-B: c\r\n\r\n');
+  assert.is(t.body, 'hello world');
+  assert.equal(t.events[1], 'complete [["x-sum","42"],["x-b","c"]]');
+});
+
+test('close-delimited body ends with the connection; not reusable', () => {
+  const t = parse('GET', 'HTTP/1.1 200 OK\r\n\r\nuntil close');
+  assert.is(t.events[0], 'head 200 [] keepAlive=false body=true');
+  assert.ok(t.parser.untilClose);
+  t.parser.end();
+  assert.is(t.events[1], 'complete null');
+  assert.is(t.body, 'until close');
+});
+
+test('HEAD, 204 and 304 have no body whatever Content-Length says', () => {
+  for (const [method, status] of [['HEAD', 200], ['GET', 204], ['GET', 304]] as const) {
+    const t = parse(method, `HTTP/1.1 ${status} X\r\nContent-Length: 10\r\n\r\n`);
+    assert.is(t.events[1], 'complete null', `${method} ${status}`);
+    assert.ok(t.parser.done);
+  }
+});
+
+test('1xx responses (100, 103) precede the final one', () => {
+  const t = parse('POST', 'HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </a.css>; rel=preload\r\n\r\nHTTP/1.1 201 Created\r\nContent-Length: 2\r\n\r\nok');
+  assert.equal(t.events, ['info 100 []', 'info 103 [["link","</a.css>; rel=preload"]]', 'head 201 [["content-length","2"]] keepAlive=true body=true', 'complete null']);
+});
+
+test('Connection: close and HTTP/1.0 responses are not reusable; HTTP/1.0 keep-alive is', () => {
+  assert.not.ok(parse('GET', 'HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 0\r\n\r\n').parser.reusable);
+  assert.not.ok(parse('GET', 'HTTP/1.0 200 OK\r\nContent-Length: 0\r\n\r\n').parser.reusable);
+  assert.ok(parse('GET', 'HTTP/1.0 200 OK\r\nConnection: keep-alive\r\nContent-Length: 0\r\n\r\n').parser.reusable);
+});
+
+test('any split of the input gives the same result (property)', () => {
+  const text = 'HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nX-A: 1\r\n\r\n3\r\nabc\r\n10\r\n0123456789abcdef\r\n0\r\nT: v\r\n\r\n';
+  const whole = parse('GET', text);
+  fc.assert(
+    fc.property(fc.array(fc.integer({ min: 1, max: 20 }), { maxLength: 40 }), (cuts) => {
+      const t = parse('GET', text, cuts);
+      return t.body === whole.body && JSON.stringify(t.events) === JSON.stringify(whole.events);
+    }),
+    { numRuns: 1000 },
+  );
+});
+
+const MALFORMED: Array<[string, string]> = [
+  ['bad status line', 'HTTP/2 200 OK\r\n\r\n'],
+  ['two Content-Length values', 'HTTP/1.1 200 OK\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab'],
+  ['signed Content-Length', 'HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n'],
+  ['obs-fold', 'HTTP/1.1 200 OK\r\nX-A: 1\r\n 2\r\nContent-Length: 0\r\n\r\n'],
+  ['space before the colon', 'HTTP/1.1 200 OK\r\nContent-Length : 0\r\n\r\n'],
+  ['bare LF', 'HTTP/1.1 200 OK\nContent-Length: 0\r\n\r\n'],
+  ['bare CR in a value', 'HTTP/1.1 200 OK\r\nX-A: a\rb\r\nContent-Length: 0\r\n\r\n'],
+  ['invalid chunk size', 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n'],
+  ['chunk longer than its size', 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nabc\r\n0\r\n\r\n'],
+  ['bytes after the response', 'HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\naEXTRA'],
+  ['101 on a pooled connection', 'HTTP/1.1 101 Switching Protocols\r\n\r\n'],
+];
+
+for (const [name, text] of MALFORMED) {
+  test(`malformed response: ${name} → error`, () => {
+    assert.throws(() => parse('GET', text));
+  });
+}
+
+test('a connection closed mid-body is an error; Transfer-Encoding with Content-Length disables reuse', () => {
+  const t = parse('GET', 'HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc');
+  assert.throws(() => t.parser.end());
+  const both = parse('GET', 'HTTP/1.1 200 OK\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n');
+  assert.is(both.body, 'abc');
+  assert.not.ok(both.parser.reusable);
+});
+
+test.run();
