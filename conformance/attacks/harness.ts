@@ -37,6 +37,8 @@ class Target {
       cwd: ROOT,
       execArgv: ['--expose-gc', '--import', 'tsx'],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      // No coverage in the target: it would skew the CPU budget, and c8 merges its ESM-loaded copies badly.
+      env: { ...process.env, NODE_V8_COVERAGE: '' },
     });
     const target = new Target(child);
     const ready = await target.next('ready', 15_000);

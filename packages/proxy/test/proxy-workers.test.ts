@@ -31,7 +31,7 @@ if (handle.role === 'primary') {
   process.once('SIGTERM', async () => { await handle.stop(); process.exit(0); });
 }
 `);
-  const child = spawn(process.execPath, ['--import', 'tsx', script], { stdio: ['ignore', 'pipe', 'inherit'], cwd: join(here, '../../..') });
+  const child = spawn(process.execPath, ['--import', 'tsx', script], { stdio: ['ignore', 'pipe', 'inherit'], cwd: join(here, '../../..'), env: { ...process.env, NODE_V8_COVERAGE: '' } });
   const ready = await new Promise<{ port: number; workers: number }>((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (d) => {
