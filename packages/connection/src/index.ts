@@ -1,11 +1,5 @@
-// Engine (sans-IO): no node: imports in these modules.
-export { H2Connection } from './engine/connection.js';
-export type { H2Event, HeadersKind } from './engine/events.js';
-export type { ConnectionOptions, ConnectionLimits } from './engine/options.js';
-export { DEFAULT_LIMITS, DEFAULT_LOCAL_SETTINGS } from './engine/options.js';
-export { defaultSettings, type Settings } from './engine/settings.js';
-export { checkHeaderBlock, type HeaderList, type BlockKind } from './engine/http-semantics.js';
-export { AbuseGuard, DEFAULT_ABUSE_LIMITS, TokenBucket, type AbuseLimits } from './engine/guard.js';
+// Engine (sans-IO): also importable alone as `@strand/connection/engine` (no node: imports).
+export * from './engine/index.js';
 
 // Node layer: the socket pump and the node:http2-shaped API (docs/node-api.md).
 export { EnginePump } from './node/pump.js';
