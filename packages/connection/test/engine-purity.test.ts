@@ -22,7 +22,8 @@ test('engine sources import nothing from node: and nothing outside @strand', () 
     for (const file of sources(dir)) {
       files++;
       const text = readFileSync(join(root, file), 'utf8');
-      for (const m of text.matchAll(/(?:from|import)\s*\(?\s*'([^']+)'/g)) {
+      const specs = [...text.matchAll(/(?:^|\n)\s*(?:import|export)\s[^;]*?\bfrom\s+'([^']+)'/g), ...text.matchAll(/\bimport\(\s*'([^']+)'/g)];
+      for (const m of specs) {
         const spec = m[1]!;
         if (spec.startsWith('.') || spec.startsWith('@strand/')) continue;
         offenders.push(`${file}: ${spec}`);
