@@ -111,9 +111,37 @@ async function main(): Promise<void> {
     return spawnServer(1, 'haproxy', ['-f', cfg, '-db'], port);
   }
 
+  // strand-proxy runs as a bundle (tsup, like the published dist) under plain node; from source via tsx if that fails.
+  const bundle = await bundleSelf();
+  const strandCommand = bundle !== null ? [bundle] : ['--import', 'tsx', join(here, 'proxy.ts')];
+
+  async function bundleSelf(): Promise<string | null> {
+    try {
+      const { build } = await import('tsup');
+      await build({
+        entry: { 'strand-proxy-bench': join(here, 'proxy.ts') },
+        outDir: tmp,
+        format: ['esm'],
+        platform: 'node',
+        target: 'node20',
+        noExternal: [/.*/],
+        tsconfig: join(here, '../tsconfig.json'),
+        silent: true,
+        dts: false,
+        sourcemap: false,
+        splitting: false,
+        outExtension: () => ({ js: '.mjs' }),
+      });
+      return join(tmp, 'strand-proxy-bench.mjs');
+    } catch (error) {
+      console.log(`(bundling failed, running strand-proxy from source: ${(error as Error).message})`);
+      return null;
+    }
+  }
+
   async function startProxy(impl: string, w: Workload, backendPort: number): Promise<Proc> {
     if (impl === 'strand') {
-      const [c, a] = pin(0, process.execPath, ['--import', 'tsx', join(here, 'proxy.ts'), '--serve', w.backend, '--backend', String(backendPort)]);
+      const [c, a] = pin(0, process.execPath, [...strandCommand, '--serve', w.backend, '--backend', String(backendPort)]);
       const child = spawn(c, a, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], cwd: join(here, '..') });
       const port = await new Promise<number>((resolve, reject) => {
         child.once('message', (m: { port: number }) => resolve(m.port));
@@ -189,6 +217,10 @@ async function main(): Promise<void> {
     rmSync(tmp, { recursive: true, force: true });
   }
 
+  function version(cmd: string): string {
+    const out = spawnSync(cmd, cmd === 'haproxy' ? ['-v'] : ['--version']).stdout?.toString() ?? '';
+    return /(\d+\.\d+\.\d+)/.exec(out)?.[1] ?? '?';
+  }
   const best = (list: Sample[] | undefined) => (list && list.length > 0 ? list.reduce((a, b) => (b.value > a.value ? b : a)) : undefined);
   const median = (list: Sample[] | undefined) => {
     if (!list || list.length === 0) return NaN;
@@ -196,7 +228,8 @@ async function main(): Promise<void> {
     return v[Math.floor(v.length / 2)]!;
   };
   console.log(`Node ${process.version}; h2load ${SECONDS}s per run after 1 s warm-up; best of ${ROUNDS} alternating rounds (median in brackets)`);
-  console.log(`proxies on core 0 (one worker each), h2load and the backend on core 1; cpu = proxy CPU µs per request`);
+  console.log(`proxies on core 0 (one worker each), h2load and the backend on core 1; cpu = proxy CPU µs per request (warm-up included)`);
+  console.log(`strand-proxy ${bundle !== null ? 'bundled with tsup, plain node' : 'from source via tsx'}; nghttpx ${version('nghttpx')}; haproxy ${version('haproxy')}`);
   console.log('');
   console.log(`${'workload'.padEnd(48)}${'strand'.padEnd(34)}${'nghttpx'.padEnd(34)}${'haproxy'.padEnd(34)}ratio   target`);
   for (const w of selected) {

@@ -21,6 +21,8 @@ export interface ClientStream {
   bodyConsumed(n: number): void;
   informational(status: number, headers: HeaderList): void;
   respond(status: number, headers: HeaderList, endStream: boolean): void;
+  /** Response bytes already waiting to be sent (Infinity when the client's window is closed): a chunk written now would be kept for a while. */
+  readonly backlog: number;
   /** Queues response body; false when over the mark (wait for onClientDrain). */
   write(chunk: Uint8Array): boolean;
   end(trailers: HeaderList | null): void;

@@ -15,7 +15,7 @@ import type { UpstreamHost } from '../upstream/host.js';
 import { H2Code, type ClientHandler, type ClientStream } from './exchange.js';
 import type { Generation } from './generation.js';
 import type { Observer } from './observer.js';
-import { addFlag, startRecord } from './record.js';
+import { startRecord } from './record.js';
 import { nextRequestId } from '../translate/request-id.js';
 import { resolve } from './resolve.js';
 
@@ -24,6 +24,11 @@ const REPLAY_LIMIT = 64 * 1024;
 /** Retries of safe failures when the route has no retry policy. */
 const DEFAULT_SAFE_RETRIES = 2;
 const RETRY_BACKOFF_MS = 25;
+/**
+ * Response bytes queued toward a client beyond which new upstream chunks are copied before queueing. Chunks are views
+ * into 1 MiB read slabs (upstream/connect.ts): a stalled stream keeps at most the slabs of its first 64 KiB alive.
+ */
+const PIN_LIMIT = 64 * 1024;
 
 export interface ForwardEnv {
   readonly observer: Observer;
@@ -38,7 +43,22 @@ export class Forwarder implements ClientHandler, UpstreamHandler {
   private readonly gen: Generation;
   private readonly env: ForwardEnv;
   private readonly startTime = Date.now();
-  private readonly record: LogRecord;
+  // What the access log and metrics get at the end (a LogRecord is built only when someone listens).
+  private status = 0;
+  private responseDurationMs: number | null = null;
+  private details: string | null = null;
+  private flags = '';
+  private bytesIn = 0;
+  private bytesOut = 0;
+  private attempts = 0;
+  private routeName: string | null = null;
+  private hostLabel: string | null = null;
+  private failure: string | null = null;
+  private termination: string | null = null;
+  private responseHeaders: HeaderList | null = null;
+  private responseTrailers: HeaderList | null = null;
+  /** The request fields as forwarded, when they differ from the client's (a generated x-request-id). */
+  private requestHeaders: HeaderList | null = null;
   private result: RouteResult | null = null;
   private cluster: UpstreamCluster | null = null;
   private host: UpstreamHost | null = null;
@@ -75,7 +95,6 @@ export class Forwarder implements ClientHandler, UpstreamHandler {
     this.client = client;
     this.gen = generation;
     this.env = env;
-    this.record = startRecord(client.head, this.startTime);
   }
 
   start(): void {
@@ -111,13 +130,12 @@ export class Forwarder implements ClientHandler, UpstreamHandler {
 
     const r = resolve(this.gen, head, this.grpc || this.web !== null);
     if (!r.ok) {
-      if (r.route !== undefined) this.record.routeName = r.route.route.name;
+      if (r.route !== undefined) this.routeName = r.route.route.name;
       return this.localReply(r.status, r.message, r.flag, r.details, r.location !== undefined ? [['location', r.location]] : []);
     }
     const { result, filtered, cluster } = r;
     this.result = result;
-    this.record.routeName = result.route.name;
-    this.record.upstreamCluster = cluster.name;
+    this.routeName = result.route.name;
     this.authority = filtered.authority;
     this.path = filtered.path;
     this.cluster = cluster;
@@ -125,11 +143,11 @@ export class Forwarder implements ClientHandler, UpstreamHandler {
     if (this.web !== null) this.grpc = true;
 
     let headers = filtered.headers;
-    let requestId = headerValue(headers, 'x-request-id');
-    if (requestId === undefined) {
-      requestId = nextRequestId();
+    // x-request-id: generated when missing (by the header translation, unless the access log wants to see it).
+    if (this.env.observer.wantsRecords && headerValue(headers, 'x-request-id') === undefined) {
       headers = headers === head.headers ? headers.slice() : headers;
-      headers.push(['x-request-id', requestId]);
+      headers.push(['x-request-id', nextRequestId()]);
+      this.requestHeaders = headers;
     }
     if (this.web !== null) {
       headers = bridgeRequestHeaders(headers, this.web);
@@ -168,10 +186,10 @@ export class Forwarder implements ClientHandler, UpstreamHandler {
     const host = this.cluster!.pick(avoid);
     this.host = host;
     host.active++;
-    this.record.upstreamAttempts++;
-    this.record.upstreamHost = host.label;
+    this.attempts++;
+    this.hostLabel = host.label;
     this.attemptStart = Date.now();
-    const replaying = this.record.upstreamAttempts > 1;
+    const replaying = this.attempts > 1;
     const endStream = this.requestEnded && this.replayBytes === 0 && this.requestTrailers === null;
     let upstream: UpstreamRequest;
     try {
@@ -198,7 +216,7 @@ export class Forwarder implements ClientHandler, UpstreamHandler {
   private retry(): void {
     this.retriesLeft--;
     this.upstreamDone(0);
-    this.env.observer.metrics.retry(this.record.routeName ?? '');
+    this.env.observer.metrics.retry(this.routeName ?? '');
     this.retryTimer = setTimeout(retryNow, this.backoffMs, this);
   }
 
@@ -224,13 +242,13 @@ export class Forwarder implements ClientHandler, UpstreamHandler {
 
   onRequestData(chunk: Uint8Array): void {
     const n = chunk.length;
-    this.record.bytesReceived += n;
+    this.bytesIn += n;
     const limit = this.env.maxRequestBodyBytes;
-    if (limit > 0 && this.record.bytesReceived > limit) {
+    if (limit > 0 && this.bytesIn > limit) {
       this.env.observer.metrics.limitTripped('maxRequestBodyBytes');
       this.unackedClient += n;
       if (!this.responseStarted) return this.localReply(413, 'request body too large', 'RL', 'request_body_too_large');
-      addFlag(this.record, 'RL');
+      this.addFlag('RL');
       return this.abortResponse(GrpcStatus.RESOURCE_EXHAUSTED, 'request body too large');
     }
     if (this.replay !== null) {
@@ -282,8 +300,8 @@ export class Forwarder implements ClientHandler, UpstreamHandler {
 
   onClientAbort(): void {
     if (this.finished) return;
-    addFlag(this.record, 'DC');
-    this.record.connectionTerminationDetails = 'downstream reset';
+    this.addFlag('DC');
+    this.termination = 'downstream reset';
     this.finish();
   }
 
@@ -306,21 +324,23 @@ export class Forwarder implements ClientHandler, UpstreamHandler {
       return this.retry();
     }
     this.responseStarted = true;
-    this.record.responseCode = status;
-    this.record.responseDurationMs = Date.now() - this.startTime;
-    this.record.responseCodeDetails = 'via_upstream';
-    let out = downstreamResponseHeaders(headers, upstream.version);
+    this.status = status;
+    this.responseDurationMs = Date.now() - this.startTime;
+    this.details = 'via_upstream';
+    let out = downstreamResponseHeaders(headers, upstream.version, true, status);
     if (this.result!.route.filters.length > 0) out = applyResponseFilters(this.result!, out);
     if (this.web !== null) out = bridgeResponseHeaders(out, this.web);
-    this.record.responseHeaders = out;
+    this.responseHeaders = out;
     this.client.respond(status, out, endStream);
     if (endStream) this.responseEnded = true;
   }
 
   onUpstreamData(chunk: Uint8Array): void {
     const n = chunk.length;
-    this.record.bytesSent += n;
-    const out = this.webEncoder === null ? chunk : this.webEncoder.push(chunk);
+    this.bytesOut += n;
+    // A chunk that will wait behind others is copied: a slow client keeps its own bytes alive, not whole slabs.
+    const kept = this.client.backlog >= PIN_LIMIT ? new Uint8Array(chunk) : chunk;
+    const out = this.webEncoder === null ? kept : this.webEncoder.push(kept);
     if (this.client.write(out)) this.upstream!.bodyConsumed(n);
     else this.unackedUpstream += n;
   }
@@ -334,11 +354,11 @@ export class Forwarder implements ClientHandler, UpstreamHandler {
 
   onUpstreamEnd(trailers: HeaderList | null): void {
     const upstream = this.upstream;
-    this.upstreamDone(this.record.responseCode);
+    this.upstreamDone(this.status);
     if (!this.responseEnded) {
       this.responseEnded = true;
       const t = trailers === null ? null : forwardableTrailers(trailers);
-      if (t !== null) this.record.responseTrailers = t;
+      if (t !== null) this.responseTrailers = t;
       if (this.web !== null) {
         if (t !== null && t.length > 0) this.writeWeb(trailerFrame(t));
         this.endWeb();
@@ -355,14 +375,14 @@ export class Forwarder implements ClientHandler, UpstreamHandler {
     this.upstreamDone(0);
     if (error.kind === 'connect') this.env.observer.metrics.upstreamConnectFailure(this.cluster!.name, this.host?.label ?? '', error.message);
     if (error.kind !== 'refused') this.reportFailure();
-    this.record.upstreamTransportFailureReason = error.message;
+    this.failure = error.message;
     if (!this.responseStarted) {
       if (error.retryable && this.retriesLeft > 0 && this.replay !== null) return this.retry();
-      const flag = error.retryable && this.record.upstreamAttempts > 1 ? 'URX' : error.kind === 'connect' ? 'UF' : error.kind === 'timeout' ? 'UT' : error.kind === 'protocol' ? 'UPE' : 'UC';
+      const flag = error.retryable && this.attempts > 1 ? 'URX' : error.kind === 'connect' ? 'UF' : error.kind === 'timeout' ? 'UT' : error.kind === 'protocol' ? 'UPE' : 'UC';
       const status = error.kind === 'timeout' ? 504 : error.kind === 'connect' || error.kind === 'refused' ? 503 : 502;
       return this.localReply(status, error.message, flag, `upstream_${error.kind}`);
     }
-    addFlag(this.record, error.kind === 'protocol' ? 'UPE' : 'UC');
+    this.addFlag(error.kind === 'protocol' ? 'UPE' : 'UC');
     this.abortResponse(GrpcStatus.UNAVAILABLE, error.message);
   }
 
@@ -392,7 +412,7 @@ export class Forwarder implements ClientHandler, UpstreamHandler {
     if (this.retryTimer !== null) clearTimeout(this.retryTimer);
     this.retryTimer = null;
     if (!this.responseStarted) return this.localReply(504, message, 'UT', 'timeout');
-    addFlag(this.record, 'UT');
+    this.addFlag('UT');
     this.abortResponse(GrpcStatus.DEADLINE_EXCEEDED, message);
   }
 
@@ -421,7 +441,7 @@ export class Forwarder implements ClientHandler, UpstreamHandler {
       this.writeWeb(trailerFrame(trailers));
       this.endWeb();
     } else if (this.grpc && this.client.canTrailers) {
-      this.record.responseTrailers = trailers;
+      this.responseTrailers = trailers;
       this.client.end(trailers);
     } else {
       this.client.reset(H2Code.INTERNAL_ERROR);
@@ -431,28 +451,27 @@ export class Forwarder implements ClientHandler, UpstreamHandler {
 
   /** An answer of the proxy's own, before any response head went out (gRPC requests get a Trailers-Only status). */
   private localReply(status: number, message: string, flag: string, details: string, extra: HeaderList = []): void {
-    const record = this.record;
-    addFlag(record, flag);
-    record.responseCodeDetails = details;
+    this.addFlag(flag);
+    this.details = details;
     const client = this.client;
     this.responseStarted = true;
     this.responseEnded = true;
     if (this.grpc || this.web !== null) {
       const code = grpcStatusForHttp(status);
-      record.responseCode = 200;
+      this.status = 200;
       const contentType = this.web !== null ? (this.web.text ? 'application/grpc-web-text+proto' : 'application/grpc-web+proto') : 'application/grpc';
       const headers = grpcTrailersOnly(code, message, contentType);
-      record.responseHeaders = headers;
+      this.responseHeaders = headers;
       client.respond(200, headers, true);
     } else {
-      record.responseCode = status;
+      this.status = status;
       const bytes = new TextEncoder().encode(message === '' ? '' : `${message}\n`);
       const headers: HeaderList = [['content-type', 'text/plain; charset=utf-8'], ['content-length', String(bytes.length)], ...extra];
-      record.responseHeaders = headers;
+      this.responseHeaders = headers;
       const noBody = bytes.length === 0 || client.head.method === 'HEAD';
       client.respond(status, headers, noBody);
       if (!noBody) {
-        record.bytesSent += bytes.length;
+        this.bytesOut += bytes.length;
         client.write(bytes);
         client.end(null);
       }
@@ -461,6 +480,32 @@ export class Forwarder implements ClientHandler, UpstreamHandler {
   }
 
   // ------------------------------------------------------------------ the end
+
+  private addFlag(flag: string): void {
+    if (flag === '' || this.flags.split(',').includes(flag)) return;
+    this.flags = this.flags === '' ? flag : `${this.flags},${flag}`;
+  }
+
+  private logRecord(): LogRecord {
+    const r = startRecord(this.client.head, this.startTime);
+    r.durationMs = Date.now() - this.startTime;
+    r.responseDurationMs = this.responseDurationMs;
+    r.responseCode = this.status;
+    r.responseFlags = this.flags;
+    r.responseCodeDetails = this.details;
+    r.responseHeaders = this.responseHeaders;
+    r.responseTrailers = this.responseTrailers;
+    r.bytesReceived = this.bytesIn;
+    r.bytesSent = this.bytesOut;
+    r.upstreamHost = this.hostLabel;
+    r.upstreamCluster = this.cluster?.name ?? null;
+    r.upstreamTransportFailureReason = this.failure;
+    r.routeName = this.routeName;
+    r.upstreamAttempts = this.attempts;
+    r.connectionTerminationDetails = this.termination;
+    if (this.requestHeaders !== null) r.requestHeaders = this.requestHeaders;
+    return r;
+  }
 
   private finish(): void {
     if (this.finished) return;
@@ -477,11 +522,9 @@ export class Forwarder implements ClientHandler, UpstreamHandler {
     // Whatever the client still sends is dropped; let it flow so the connection is not stuck.
     if (this.unackedClient > 0) client.bodyConsumed(this.unackedClient);
     this.unackedClient = 0;
-    const record = this.record;
-    record.durationMs = Date.now() - this.startTime;
     const observer = this.env.observer;
     observer.metrics.streamClosed(client.head.listener);
-    observer.requestFinished(record);
+    if (observer.wantsRecords) observer.requestFinished(this.logRecord());
   }
 }
 

@@ -80,6 +80,10 @@ class H1ServerExchange implements ClientStream {
     if (endStream) this.finish();
   }
 
+  get backlog(): number {
+    return this.res.writableLength;
+  }
+
   write(chunk: Uint8Array): boolean {
     if (this.done) return true;
     return this.res.write(chunk);

@@ -5,6 +5,10 @@ import type * as net from 'node:net';
 import { EnginePump, H2Connection, type H2Event } from '@strand/connection';
 import { connectionInfo, type ConnectionInfo, type HeaderList, type RequestHead } from '../translate/head.js';
 import type { ClientHandler, ClientStream } from './exchange.js';
+import { FlushScheduler } from './flush.js';
+
+/** Writes at least this large are flushed at the end of the current callback rather than coalesced. */
+export const BULK_BYTES = 16 * 1024;
 
 export interface H2SessionOptions {
   listener: string;
@@ -40,7 +44,7 @@ class H2ServerStream implements ClientStream {
   bodyConsumed(n: number): void {
     if (this.gone) return;
     this.session.conn.consume(this.id, n);
-    this.session.pump.schedule();
+    this.session.pump.schedule(); // a WINDOW_UPDATE is not worth waiting for
   }
 
   informational(status: number, headers: HeaderList): void {
@@ -50,7 +54,7 @@ class H2ServerStream implements ClientStream {
     } catch {
       return; // the engine already closed the stream or the connection (its events will say so)
     }
-    this.session.pump.schedule();
+    this.session.flusher.request();
   }
 
   respond(status: number, headers: HeaderList, endStream: boolean): void {
@@ -60,7 +64,15 @@ class H2ServerStream implements ClientStream {
     } catch {
       return;
     }
-    this.session.pump.schedule();
+    this.session.flusher.request();
+  }
+
+  /** Bytes queued on the stream; Infinity when they wait for the client's flow-control window (a stalled reader). */
+  get backlog(): number {
+    if (this.gone) return 0;
+    const conn = this.session.conn;
+    const queued = conn.queuedBytes(this.id);
+    return queued > 0 && conn.sendWindow(this.id) <= 0 ? Infinity : queued;
   }
 
   write(chunk: Uint8Array): boolean {
@@ -71,7 +83,9 @@ class H2ServerStream implements ClientStream {
     } catch {
       return true;
     }
-    this.session.pump.schedule();
+    // Bulk data goes out right after this callback; small pieces wait for the other responses of this turn.
+    if (chunk.length >= BULK_BYTES) this.session.pump.schedule();
+    else this.session.flusher.request();
     return ok;
   }
 
@@ -83,7 +97,7 @@ class H2ServerStream implements ClientStream {
     } catch {
       return;
     }
-    this.session.pump.schedule();
+    this.session.flusher.request();
   }
 
   reset(code: number): void {
@@ -91,7 +105,7 @@ class H2ServerStream implements ClientStream {
     this.gone = true;
     this.handler = null;
     this.session.conn.rstStream(this.id, code);
-    this.session.pump.schedule();
+    this.session.flusher.request();
   }
 
   /** The client side ended (reset, or the connection is gone). */
@@ -104,7 +118,9 @@ class H2ServerStream implements ClientStream {
   }
 }
 
+/** The header list with :status first (lists that already start with it are used as they are). */
 function withStatus(status: number, headers: HeaderList): HeaderList {
+  if (headers.length > 0 && headers[0]![0] === ':status') return headers;
   const out: HeaderList = new Array(headers.length + 1);
   out[0] = [':status', String(status)];
   for (let i = 0; i < headers.length; i++) out[i + 1] = headers[i]!;
@@ -114,6 +130,7 @@ function withStatus(status: number, headers: HeaderList): HeaderList {
 export class H2Session {
   readonly conn: H2Connection;
   readonly pump: EnginePump;
+  readonly flusher: FlushScheduler;
   readonly socket: net.Socket;
   private readonly owner: SessionOwner;
   private readonly options: H2SessionOptions;
@@ -140,6 +157,7 @@ export class H2Session {
       idleTimeout: options.idleTimeoutMs,
     });
     this.pump = new EnginePump(socket, this.conn, this.onEvents);
+    this.flusher = new FlushScheduler(this.pump);
     socket.on('error', this.onSocketError);
     socket.on('close', this.onClose);
     if (head !== null && head.length > 0) this.pump.receive(head);

@@ -16,6 +16,11 @@ export class Observer {
     this.accessLog = accessLog;
   }
 
+  /** Someone consumes LogRecords (real metrics or an access log): otherwise the data path does not build them. */
+  get wantsRecords(): boolean {
+    return this.metrics !== noopMetrics || this.accessLog !== null;
+  }
+
   requestFinished(record: LogRecord): void {
     this.metrics.requestCompleted(record);
     this.accessLog?.log(record);

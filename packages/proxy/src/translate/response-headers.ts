@@ -4,12 +4,13 @@ import { connectionNamed, isHopByHop } from './hop-by-hop.js';
 import { VIA_NAME } from './request-headers.js';
 
 /**
- * Regular response fields for the client: hop-by-hop fields and what Connection names are dropped, Via gets this
- * hop (`upstreamVersion` is the protocol the backend answered with). Pseudo-header fields are skipped.
+ * Response fields for the client: hop-by-hop fields and what Connection names are dropped, Via gets this hop
+ * (`upstreamVersion` is the protocol the backend answered with). Pseudo-header fields of the input are skipped; with
+ * `status` > 0 the list starts with :status (HTTP/2 clients take it as is, HTTP/1.1 ones skip it).
  */
-export function downstreamResponseHeaders(headers: HeaderList, upstreamVersion: 1 | 2, addVia = true): HeaderList {
+export function downstreamResponseHeaders(headers: HeaderList, upstreamVersion: 1 | 2, addVia = true, status = 0): HeaderList {
   const named = connectionNamed(headers);
-  const out: HeaderList = [];
+  const out: HeaderList = status > 0 ? [[':status', String(status)]] : [];
   let via = '';
   for (let i = 0; i < headers.length; i++) {
     const field = headers[i]!;
@@ -53,12 +54,12 @@ export function fromRawHeaders(raw: string[]): HeaderList {
   return out;
 }
 
-/** A HeaderList as node:http's flat raw array. */
+/** A HeaderList as node:http's flat raw array (pseudo-header fields left out). */
 export function toRawHeaders(headers: HeaderList): string[] {
-  const out: string[] = new Array(headers.length * 2);
-  for (let i = 0, j = 0; i < headers.length; i++, j += 2) {
-    out[j] = headers[i]![0];
-    out[j + 1] = headers[i]![1];
+  const out: string[] = [];
+  for (let i = 0; i < headers.length; i++) {
+    const [name, value] = headers[i]!;
+    if (name.charCodeAt(0) !== 0x3a) out.push(name, value);
   }
   return out;
 }

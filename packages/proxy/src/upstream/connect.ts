@@ -16,9 +16,16 @@ export interface HostTarget {
   connectTimeoutMs: number;
 }
 
-/** Opens a socket; with TLS, offers `alpn` (e.g. ['h2'] or ['h2', 'http/1.1']). Writes before connect are queued. */
-export function connectSocket(target: HostTarget, alpn: string[]): net.Socket {
-  if (target.tls === null) return net.connect({ host: target.address, port: target.port, noDelay: true });
+/**
+ * Opens a socket; with TLS, offers `alpn` (e.g. ['h2'] or ['h2', 'http/1.1']). Writes before connect are queued.
+ * `onChunk` (cleartext only) receives the bytes instead of 'data' events, read into large slabs (see slabReader).
+ */
+export function connectSocket(target: HostTarget, alpn: string[], onChunk?: (chunk: Uint8Array) => void): net.Socket {
+  if (target.tls === null) {
+    const options: net.NetConnectOpts = { host: target.address, port: target.port, noDelay: true };
+    if (onChunk !== undefined) (options as net.TcpNetConnectOpts).onread = slabReader(onChunk);
+    return net.connect(options);
+  }
   const servername = target.tls.servername ?? (net.isIP(target.address) === 0 ? target.address : undefined);
   const options: tls.ConnectionOptions = {
     host: target.address,
@@ -30,6 +37,35 @@ export function connectSocket(target: HostTarget, alpn: string[]): net.Socket {
   if (servername !== undefined) options.servername = servername;
   if (target.tls.ca !== undefined) options.ca = target.tls.ca;
   return tls.connect(options);
+}
+
+/** Bytes one slab gives to reads before a new one is taken. */
+const SLAB_BYTES = 1024 * 1024;
+/** A read is offered at least this much room (node:net's own reads are 64 KiB). */
+const MIN_READ_ROOM = 64 * 1024;
+
+/**
+ * Reads into the unused tail of a 1 MiB slab instead of a fresh 64 KiB buffer per read: a busy upstream connection
+ * makes one read syscall per up to 1 MiB that arrived, frames rarely straddle reads, and no byte of a slab is ever
+ * written twice (chunks handed out stay valid however long they are kept).
+ */
+export function slabReader(onChunk: (chunk: Uint8Array) => void): net.OnReadOpts {
+  let slab = Buffer.allocUnsafeSlow(SLAB_BYTES);
+  let used = 0;
+  return {
+    buffer: () => {
+      if (SLAB_BYTES - used < MIN_READ_ROOM) {
+        slab = Buffer.allocUnsafeSlow(SLAB_BYTES);
+        used = 0;
+      }
+      return slab.subarray(used);
+    },
+    callback: (n: number, buf: Uint8Array) => {
+      used += n;
+      onChunk(buf.subarray(0, n));
+      return true;
+    },
+  };
 }
 
 /** Node error codes meaning the connection was never made (nothing reached the backend). */

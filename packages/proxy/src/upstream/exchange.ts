@@ -22,8 +22,9 @@ export interface UpstreamError {
 
 /** Events from an upstream request to whoever forwards it. Called at most once per terminal event. */
 export interface UpstreamHandler {
+  /** A 1xx (not 101); `headers` as for onUpstreamResponse. */
   onUpstreamInformational(status: number, headers: HeaderList): void;
-  /** Final response head; `headers` are regular fields with lowercase names. */
+  /** Final response head; `headers` have lowercase names and may start with pseudo-header fields (skip them). */
   onUpstreamResponse(status: number, headers: HeaderList, endStream: boolean): void;
   onUpstreamData(chunk: Uint8Array): void;
   onUpstreamEnd(trailers: HeaderList | null): void;

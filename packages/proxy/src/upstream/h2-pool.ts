@@ -3,6 +3,8 @@
 // (RFC 9113 §5.1.2), so requests never wait silently in the engine's queue while the pool may still grow.
 import type * as net from 'node:net';
 import { EnginePump, H2Connection, type H2Event } from '@strand/connection';
+import { FlushScheduler } from '../server/flush.js';
+import { BULK_BYTES } from '../server/h2-session.js';
 import type { HeaderList } from '../translate/head.js';
 import { upstreamRequestHeaders } from '../translate/request-headers.js';
 import { connectSocket, isConnectFailure, type HostTarget } from './connect.js';
@@ -42,7 +44,8 @@ class H2UpstreamStream implements UpstreamRequest {
     } catch {
       return true; // the stream is gone; its reset event tells the forwarder
     }
-    this.owner.pump.schedule();
+    if (chunk.length >= BULK_BYTES) this.owner.pump.schedule();
+    else this.owner.flusher.request();
     return ok;
   }
 
@@ -53,19 +56,19 @@ class H2UpstreamStream implements UpstreamRequest {
     } catch {
       return;
     }
-    this.owner.pump.schedule();
+    this.owner.flusher.request();
   }
 
   bodyConsumed(n: number): void {
     this.owner.conn.consume(this.id, n);
-    this.owner.pump.schedule();
+    this.owner.pump.schedule(); // a WINDOW_UPDATE is not worth waiting for
   }
 
   /** RST_STREAM CANCEL unless the engine already closed the stream (then a no-op). */
   abort(): void {
     this.handler = null;
     this.owner.conn.rstStream(this.id, CANCEL);
-    this.owner.pump.schedule();
+    this.owner.flusher.request();
   }
 
   /** Takes the handler for a terminal event: later events are dropped. */
@@ -81,15 +84,10 @@ function statusOf(headers: HeaderList): number {
   return 0;
 }
 
-function regularFields(headers: HeaderList): HeaderList {
-  let first = 0;
-  while (first < headers.length && headers[first]![0].charCodeAt(0) === 0x3a) first++;
-  return first === 0 ? headers : headers.slice(first);
-}
-
 export class H2UpstreamConnection {
   readonly conn: H2Connection;
   readonly pump: EnginePump;
+  readonly flusher: FlushScheduler;
   readonly socket: net.Socket;
   private readonly pool: H2Pool;
   private readonly streams = new Map<number, H2UpstreamStream>();
@@ -105,7 +103,7 @@ export class H2UpstreamConnection {
     this.pool = pool;
     this.maxStreams = options.maxStreamsPerConnection > 0 ? Math.min(options.maxStreamsPerConnection, ASSUMED_MAX_STREAMS) : ASSUMED_MAX_STREAMS;
     const target = options.target;
-    this.socket = connectSocket(target, ['h2']);
+    this.socket = connectSocket(target, ['h2'], this.onChunk);
     this.conn = new H2Connection({
       role: 'client',
       manualFlowControl: true,
@@ -115,6 +113,7 @@ export class H2UpstreamConnection {
       settingsTimeout: 0,
     });
     this.pump = new EnginePump(this.socket, this.conn, this.onEvents);
+    this.flusher = new FlushScheduler(this.pump);
     this.socket.on(target.tls === null ? 'connect' : 'secureConnect', this.onConnect);
     this.socket.on('error', this.onError);
     this.socket.on('close', this.onClose);
@@ -131,7 +130,7 @@ export class H2UpstreamConnection {
     this.conn.setUserData(id, stream);
     this.streams.set(id, stream);
     this.active++;
-    this.pump.schedule();
+    this.flusher.request();
     return stream;
   }
 
@@ -146,6 +145,11 @@ export class H2UpstreamConnection {
     this.unusable = true;
     this.socket.destroy();
   }
+
+  /** Cleartext connections read into slabs (connectSocket): the bytes go to the pump directly. */
+  private readonly onChunk = (chunk: Uint8Array): void => {
+    this.pump.receive(chunk);
+  };
 
   private readonly onConnect = (): void => {
     if (this.connectTimer !== null) clearTimeout(this.connectTimer);
@@ -199,9 +203,9 @@ export class H2UpstreamConnection {
         const s = this.streams.get(e.streamId);
         const h = s?.handler;
         if (h == null) return;
-        if (e.kind === 'informational') h.onUpstreamInformational(statusOf(e.headers), regularFields(e.headers));
+        if (e.kind === 'informational') h.onUpstreamInformational(statusOf(e.headers), e.headers);
         else if (e.kind === 'response') {
-          h.onUpstreamResponse(statusOf(e.headers), regularFields(e.headers), e.endStream);
+          h.onUpstreamResponse(statusOf(e.headers), e.headers, e.endStream);
           if (e.endStream) s!.finish()?.onUpstreamEnd(null);
         } else s!.finish()?.onUpstreamEnd(e.headers);
         return;
