@@ -5,6 +5,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { GrpcStatus, encodeGrpcMessage, formatGrpcTimeout, grpcStatusForHttp, grpcTrailersOnly, parseGrpcTimeout } from '../src/grpc/status.js';
 import { Base64Decoder, Base64Encoder, bridgeRequestHeaders, bridgeResponseHeaders, grpcWebMode, trailerFrame } from '../src/grpc/web.js';
+import { LazyHeaderMap } from '../src/server/resolve.js';
 import { classify } from '../src/server/sniff.js';
 import type { HeaderList, RequestHead } from '../src/translate/head.js';
 import { connectionNamed, teHasTrailers } from '../src/translate/hop-by-hop.js';
@@ -181,6 +182,21 @@ test('base64 streaming codec round-trips any chunking (property)', () => {
   const dec = new Base64Decoder();
   const two = Buffer.from(Buffer.from('ab').toString('base64') + Buffer.from('cde').toString('base64'));
   assert.is(Buffer.from(dec.push(two)).toString(), 'abcde');
+});
+
+test('LazyHeaderMap: filled on first read, repeated fields joined (cookies with "; ")', () => {
+  const m = new LazyHeaderMap([['a', '1'], ['cookie', 'x=1'], ['a', '2'], ['cookie', 'y=2']]);
+  assert.is(m.get('a'), '1, 2');
+  assert.is(m.get('cookie'), 'x=1; y=2');
+  assert.ok(m.has('a'));
+  assert.is(m.size, 2);
+  assert.equal([...m], [['a', '1, 2'], ['cookie', 'x=1; y=2']]);
+  assert.equal([...new LazyHeaderMap([['k', 'v']]).keys()], ['k']);
+  assert.equal([...new LazyHeaderMap([['k', 'v']]).values()], ['v']);
+  assert.equal([...new LazyHeaderMap([['k', 'v']]).entries()], [['k', 'v']]);
+  const seen: string[] = [];
+  new LazyHeaderMap([['k', 'v']]).forEach((v, k) => seen.push(`${k}=${v}`));
+  assert.equal(seen, ['k=v']);
 });
 
 test('gRPC health request encoding', () => {

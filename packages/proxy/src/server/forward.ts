@@ -157,17 +157,17 @@ export class Forwarder implements ClientHandler, UpstreamHandler {
       }
     }
 
-    // Deadlines: the route's request timeout (else the cluster's) and the client's grpc-timeout; per attempt the
-    // route's backendRequest timeout.
+    // Deadlines: the route's request timeout and the client's grpc-timeout for the whole exchange; per upstream
+    // attempt the route's backendRequest timeout, else the cluster's request timeout.
     const route = result.route;
-    let deadline = route.timeouts.request > 0 ? route.timeouts.request : cluster.config.timeouts.requestMs;
+    let deadline = route.timeouts.request;
     const grpcTimeout = this.grpc ? parseGrpcTimeout(headerValue(head.headers, 'grpc-timeout')) : -1;
     if (grpcTimeout >= 0) {
       if (deadline > 0 && deadline < grpcTimeout) headers = replaceHeader(headers, 'grpc-timeout', formatGrpcTimeout(deadline));
       deadline = deadline > 0 ? Math.min(deadline, grpcTimeout) : grpcTimeout;
     }
     if (deadline > 0) this.deadlineTimer = setTimeout(onDeadline, deadline, this);
-    this.attemptTimeoutMs = route.timeouts.backendRequest;
+    this.attemptTimeoutMs = route.timeouts.backendRequest > 0 ? route.timeouts.backendRequest : cluster.config.timeouts.requestMs;
     if (route.retry !== null) {
       this.retriesLeft = route.retry.attempts;
       this.statusRetryCodes = route.retry.codes.length > 0 ? route.retry.codes : null;
