@@ -7,9 +7,6 @@ import { connectionInfo, type ConnectionInfo, type HeaderList, type RequestHead 
 import type { ClientHandler, ClientStream } from './exchange.js';
 import { FlushScheduler } from './flush.js';
 
-/** Writes at least this large are flushed at the end of the current callback rather than coalesced. */
-export const BULK_BYTES = 16 * 1024;
-
 export interface H2SessionOptions {
   listener: string;
   secure: boolean;
@@ -76,28 +73,11 @@ class H2ServerStream implements ClientStream {
   }
 
   write(chunk: Uint8Array): boolean {
-    if (this.gone) return true;
-    let ok = true;
-    try {
-      ok = this.session.conn.submitData(this.id, chunk);
-    } catch {
-      return true;
-    }
-    // Bulk data goes out right after this callback; small pieces wait for the other responses of this turn.
-    if (chunk.length >= BULK_BYTES) this.session.pump.schedule();
-    else this.session.flusher.request();
-    return ok;
+    return this.gone ? true : this.session.flusher.data(this.id, chunk);
   }
 
   end(trailers: HeaderList | null): void {
-    if (this.gone) return;
-    try {
-      if (trailers !== null && trailers.length > 0) this.session.conn.end(this.id, trailers);
-      else this.session.conn.end(this.id);
-    } catch {
-      return;
-    }
-    this.session.flusher.request();
+    if (!this.gone) this.session.flusher.end(this.id, trailers);
   }
 
   reset(code: number): void {

@@ -4,7 +4,6 @@
 import type * as net from 'node:net';
 import { EnginePump, H2Connection, type H2Event } from '@strand/connection';
 import { FlushScheduler } from '../server/flush.js';
-import { BULK_BYTES } from '../server/h2-session.js';
 import type { HeaderList } from '../translate/head.js';
 import { upstreamRequestHeaders } from '../translate/request-headers.js';
 import { connectSocket, isConnectFailure, type HostTarget } from './connect.js';
@@ -38,25 +37,11 @@ class H2UpstreamStream implements UpstreamRequest {
   }
 
   write(chunk: Uint8Array): boolean {
-    let ok = true;
-    try {
-      ok = this.owner.conn.submitData(this.id, chunk);
-    } catch {
-      return true; // the stream is gone; its reset event tells the forwarder
-    }
-    if (chunk.length >= BULK_BYTES) this.owner.pump.schedule();
-    else this.owner.flusher.request();
-    return ok;
+    return this.owner.flusher.data(this.id, chunk);
   }
 
   end(trailers: HeaderList | null): void {
-    try {
-      if (trailers !== null && trailers.length > 0) this.owner.conn.end(this.id, trailers);
-      else this.owner.conn.end(this.id);
-    } catch {
-      return;
-    }
-    this.owner.flusher.request();
+    this.owner.flusher.end(this.id, trailers);
   }
 
   bodyConsumed(n: number): void {
