@@ -65,12 +65,24 @@ export class FrameWriter {
   constructor(options: FrameWriterOptions = {}) {
     this.copyThreshold = options.copyThreshold ?? DEFAULT_COPY_THRESHOLD;
     this.slabSize = options.slabSize ?? DEFAULT_SLAB_SIZE;
-    this.slab = new Uint8Array(this.slabSize);
+    this.slab = EMPTY_BYTES; // allocated by the first frame
   }
 
   /** Octets written and not yet flushed. */
   get pendingBytes(): number {
     return this.chunkBytes + this.used - this.segmentStart;
+  }
+
+  /**
+   * Drops the current slab once everything is flushed, so an idle connection holds no buffer; the next frame
+   * allocates a fresh one. Returns false (and keeps the slab) while bytes are pending.
+   */
+  release(): boolean {
+    if (this.pendingBytes > 0) return false;
+    this.slab = EMPTY_BYTES;
+    this.used = 0;
+    this.segmentStart = 0;
+    return true;
   }
 
   /** Everything written since the last flush, in order; the writer keeps no reference to the list. */
@@ -193,7 +205,8 @@ export class FrameWriter {
     if (payload.length < this.copyThreshold) {
       this.writeCopy(type, flags, streamId, payload, 0, payload.length);
     } else {
-      writeFrameHeader(this.slab, this.reserve(FRAME_HEADER_LENGTH), payload.length, type, flags, streamId);
+      const at = this.reserve(FRAME_HEADER_LENGTH); // before reading this.slab: reserve may replace it
+      writeFrameHeader(this.slab, at, payload.length, type, flags, streamId);
       this.reference(payload);
     }
   }

@@ -1,0 +1,29 @@
+// FrameWriter slab boundaries: a frame header that does not fit the current slab goes into a new one, including
+// for referenced payloads (a regression: raw() once wrote the header into the old slab), and release() frees the slab.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { FrameType, FrameWriter, decodeFrames, concatBytes } from '../src/index.js';
+
+test('a referenced raw payload whose header starts a new slab', () => {
+  const w = new FrameWriter({ slabSize: 16, copyThreshold: 4 });
+  w.settingsAck(); // 9 of 16 octets used: the next 9-octet header needs a new slab
+  w.raw(0xfa, 0, 1, new Uint8Array([1, 2, 3, 4, 5]));
+  const frames = decodeFrames(concatBytes(w.flush()));
+  assert.equal(frames.map((f) => f.type), [FrameType.SETTINGS, -1]);
+  const raw = frames[1]!;
+  assert.ok(raw.type === -1 && raw.frameType === 0xfa);
+  assert.equal(raw.type === -1 ? [...raw.payload] : [], [1, 2, 3, 4, 5]);
+});
+
+test('release() drops the slab only when nothing is pending; writing afterwards works', () => {
+  const w = new FrameWriter();
+  w.ping(new Uint8Array(8));
+  assert.is(w.release(), false);
+  const first = w.flush();
+  assert.is(w.release(), true);
+  w.windowUpdate(0, 1000);
+  const frames = decodeFrames(concatBytes([...first, ...w.flush()]));
+  assert.equal(frames.map((f) => f.type), [FrameType.PING, FrameType.WINDOW_UPDATE]);
+});
+
+test.run();
