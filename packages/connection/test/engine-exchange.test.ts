@@ -207,4 +207,22 @@ test('extended CONNECT (RFC 8441) is accepted once the server has sent ENABLE_CO
   assert.equal(ofType(p.serverEvents, 'streamReset'), []);
 });
 
+test('an idle connection releases its write buffers and works again afterwards', () => {
+  let now = 0;
+  const p = pair({ clock: () => now }, { clock: () => now });
+  p.client.request(GET, { endStream: true });
+  p.run();
+  p.server.respond(1, [[':status', '204']], true);
+  p.run();
+  now = 1000;
+  p.server.tick();
+  assert.is((p.server as unknown as { compacted: boolean }).compacted, true);
+  p.client.request(GET, { endStream: true });
+  p.run();
+  assert.is((p.server as unknown as { compacted: boolean }).compacted, false);
+  p.server.respond(3, [[':status', '200']], true);
+  p.run();
+  assert.equal(ofType(p.clientEvents, 'headers').map((h) => [h.streamId, h.headers[0]]), [[1, [':status', '204']], [3, [':status', '200']]]);
+});
+
 test.run();

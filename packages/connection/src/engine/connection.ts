@@ -37,6 +37,8 @@ const PREFACE = new TextEncoder().encode(CONNECTION_PREFACE);
 const EMPTY = new Uint8Array(0);
 /** Outbound bytes queued on one stream above which submitData() answers false (like Writable.write). */
 const STREAM_HIGH_WATER = 64 * 1024;
+/** How long a connection without streams waits before releasing its write buffers. */
+const IDLE_COMPACT_MS = 1000;
 
 /** A header block being assembled from HEADERS/PUSH_PROMISE + CONTINUATION (RFC 9113 §4.3, §6.10). */
 interface OpenBlock {
@@ -69,7 +71,7 @@ export class H2Connection {
   private readonly writer = new FrameWriter();
   private readonly hpackIn: Decoder;
   private readonly hpackOut = new Encoder();
-  private readonly hpackBuf = new ByteWriter(4096);
+  private hpackBuf = new ByteWriter(256);
   private readonly store: StreamStore<StreamExt>;
   private readonly scheduler: StreamScheduler;
   private readonly connSend = new SendWindow(0);
@@ -107,6 +109,8 @@ export class H2Connection {
   private gracefulPing = '';
   /** A connection error was sent: nothing more is read; the connection ends once written. */
   private fatal = false;
+  /** Buffers were released while idle; the next stream reallocates them. */
+  private compacted = false;
   /** The client preface is still to be written ahead of everything else. */
   private queueRawPreface = false;
   /** The local stream whose HEADERS are being sent: what the store's `init` hands out. */
@@ -658,6 +662,7 @@ export class H2Connection {
   }
 
   private newExt(id: number): StreamExt {
+    this.compacted = false;
     const ext = new StreamExt(
       id,
       new SendWindow(id, this.remoteSettings.initialWindowSize),
@@ -874,6 +879,12 @@ export class H2Connection {
       if (now >= deadline) return this.expire(ErrorCode.ENHANCE_YOUR_CALM, `header block not finished within ${this.headerBlockTimeout} ms`);
       next = Math.min(next, deadline);
     }
+    if (!this.compacted && this.store.size === 0 && this.pendingOpens.length === 0) {
+      // An idle connection gives back its write buffers (a slab, the HPACK scratch) after a while.
+      const at = this.idleSince + IDLE_COMPACT_MS;
+      if (now >= at) this.compact();
+      else next = Math.min(next, at);
+    }
     if (this.idleTimeout > 0 && this.store.size === 0 && this.pendingOpens.length === 0) {
       const deadline = this.idleSince + this.idleTimeout;
       if (now >= deadline) {
@@ -883,6 +894,12 @@ export class H2Connection {
       next = Math.min(next, deadline);
     }
     return next;
+  }
+
+  private compact(): void {
+    if (!this.writer.release()) return;
+    this.hpackBuf = new ByteWriter(256);
+    this.compacted = true;
   }
 
   private expire(code: number, message: string): number {
@@ -973,6 +990,7 @@ export class H2Connection {
       this.scheduler.open(ext.id);
       const headers = ext.pendingHeaders!;
       ext.pendingHeaders = null;
+      this.compacted = false;
       this.writeHeaders(ext, headers, ext.pendingEndStream, ext.pendingPriority);
       ext.pendingPriority = null;
       ext.headersSent = true;
