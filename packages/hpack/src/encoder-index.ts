@@ -50,9 +50,16 @@ function buildStaticIndex(): Map<string, StaticName> {
   return byName;
 }
 
-/** A fresh name map for one encoder, holding an entry for every static name. */
-export function createNameIndex(): Map<string, NameEntry> {
-  const names = new Map<string, NameEntry>();
-  for (const [name, { index, values }] of STATIC_NAMES_INDEX) names.set(name, new NameEntry(index, values, namePolicy(name)));
-  return names;
+/**
+ * Entries for the static names, shared by every encoder and never mutated (no dynamic values). An encoder keeps its
+ * own NameEntry only for names that have dynamic-table entries, so a new encoder costs no per-name objects.
+ */
+export const STATIC_NAME_ENTRIES: ReadonlyMap<string, NameEntry> = new Map(
+  [...STATIC_NAMES_INDEX].map(([name, { index, values }]) => [name, new NameEntry(index, values, namePolicy(name))]),
+);
+
+/** An encoder's own entry for `name`, created from the shared static one (or fresh) when it gets dynamic entries. */
+export function ownNameEntry(name: string): NameEntry {
+  const shared = STATIC_NAME_ENTRIES.get(name);
+  return shared === undefined ? new NameEntry(0, null, namePolicy(name)) : new NameEntry(shared.staticIndex, shared.staticValues, shared.policy);
 }

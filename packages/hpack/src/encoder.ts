@@ -1,6 +1,6 @@
 import { ByteWriter } from './byte-writer.js';
 import { entrySize } from './dynamic-table.js';
-import { createNameIndex, NameEntry } from './encoder-index.js';
+import { NameEntry, ownNameEntry, STATIC_NAME_ENTRIES } from './encoder-index.js';
 import { chooseRepresentation, INDEX, namePolicy, NEVER_INDEX, NO_INDEX } from './indexing-policy.js';
 import { checkTableSize } from './size-check.js';
 import { writeInteger } from './integer.js';
@@ -44,7 +44,8 @@ const MAX_ENTRY_FRACTION = 0.75;
  * empties the peer's table too.
  */
 export class Encoder extends DynamicTableOwner {
-  private readonly names: Map<string, NameEntry> = createNameIndex();
+  /** Names with dynamic-table entries; static-only names are looked up in STATIC_NAME_ENTRIES. */
+  private readonly names = new Map<string, NameEntry>();
   private readonly writer = new ByteWriter(1024);
   private readonly huffman: number;
   private readonly indexAll: boolean;
@@ -116,7 +117,7 @@ export class Encoder extends DynamicTableOwner {
   }
 
   private encodeField(w: ByteWriter, name: string, value: string, sensitive: boolean): void {
-    const entry = this.names.get(name);
+    const entry = this.names.get(name) ?? STATIC_NAME_ENTRIES.get(name);
     let nameIndex = 0;
     let policy: number;
     if (entry !== undefined) {
@@ -168,7 +169,7 @@ export class Encoder extends DynamicTableOwner {
     table.insert(name, value, size);
     let entry = this.names.get(name);
     if (entry === undefined) {
-      entry = new NameEntry(0, null, namePolicy(name));
+      entry = ownNameEntry(name);
       this.names.set(name, entry);
     }
     (entry.dynamicValues ??= new Map()).set(value, seq);
@@ -187,7 +188,7 @@ export class Encoder extends DynamicTableOwner {
     if (entry.dynamicValues!.get(value) === seq) entry.dynamicValues!.delete(value);
     if (--entry.dynamicCount === 0) {
       entry.latestSeq = -1;
-      if (entry.staticIndex === 0) this.names.delete(name);
+      this.names.delete(name);
     }
   }
 
