@@ -9,13 +9,18 @@ import { closeServer, delay, listen, pattern, readAll } from './node-helpers.js'
 
 const WINDOW = 256 * 1024; // stream window both sides advertise in these tests
 
-test('a server that does not read: the upload stops at the stream window, then completes when read', async () => {
+/** A server advertising WINDOW whose 'stream' listener does not read, and a client POST to it. */
+async function uploadToIdleServer() {
   const server = strand.createServer({ settings: { initialWindowSize: WINDOW } });
-  let serverStream!: strand.ServerHttp2Stream;
-  const arrived = new Promise<void>((resolve) => server.on('stream', (s: strand.ServerHttp2Stream) => { serverStream = s; resolve(); }));
+  const arrived = new Promise<strand.ServerHttp2Stream>((resolve) => server.on('stream', resolve));
   const port = await listen(server);
   const client = strand.connect(`http://127.0.0.1:${port}`);
   const upload = client.request({ ':path': '/', ':method': 'POST' });
+  return { server, client, upload, arrived };
+}
+
+test('a server that does not read: the upload stops at the stream window, then completes when read', async () => {
+  const { server, client, upload, arrived } = await uploadToIdleServer();
   const body = pattern(8 * 1024 * 1024);
   const state = { written: 0, waiting: false };
   // Write like pipe() does: wait for 'drain' whenever write() says stop.
@@ -30,7 +35,7 @@ test('a server that does not read: the upload stops at the stream window, then c
     }
     upload.end();
   })();
-  await arrived;
+  const serverStream = await arrived;
   // The server never reads: wait until a whole window arrived, then make sure nothing more does.
   while (serverStream.readableLength < WINDOW) await delay(5);
   await delay(50);
@@ -42,6 +47,37 @@ test('a server that does not read: the upload stops at the stream window, then c
   const all = await received;
   assert.is(all.length, body.length);
   assert.ok(all.equals(body));
+  serverStream.respond({ ':status': 204 }, { endStream: true });
+  await once(upload, 'response');
+  client.close();
+  await once(client, 'close');
+  await closeServer(server);
+});
+
+test('read(n) for more than the buffered window reopens the window (the peer is not left stalled)', async () => {
+  const { server, client, upload, arrived } = await uploadToIdleServer();
+  const body = pattern(WINDOW * 2);
+  upload.end(body);
+  const serverStream = await arrived;
+  while (serverStream.readableLength < WINDOW) await delay(5);
+  // One window is buffered and unacknowledged: read(n) beyond it can only be answered if we give the window back.
+  const want = WINDOW + 4096;
+  const first = await new Promise<Buffer>((resolve, reject) => {
+    const stalled = setTimeout(() => reject(new Error(`read(${want}) stalled with ${serverStream.readableLength} bytes buffered`)), 3000);
+    const attempt = () => {
+      const chunk = serverStream.read(want) as Buffer | null;
+      if (chunk === null) return;
+      clearTimeout(stalled);
+      serverStream.off('readable', attempt);
+      resolve(chunk);
+    };
+    serverStream.on('readable', attempt);
+    attempt();
+  });
+  assert.is(first.length, want);
+  assert.ok(first.equals(body.subarray(0, want)));
+  const rest = await readAll(serverStream);
+  assert.ok(rest.equals(body.subarray(want)));
   serverStream.respond({ ':status': 204 }, { endStream: true });
   await once(upload, 'response');
   client.close();

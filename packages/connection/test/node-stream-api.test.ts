@@ -3,10 +3,12 @@ import { once } from 'node:events';
 import { mkdtempSync, openSync, closeSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { finished, pipeline } from 'node:stream/promises';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as strand from '../src/index.js';
-import { closeServer, listen, readAll } from './node-helpers.js';
+import { closeServer, delay, listen, onClose, readAll } from './node-helpers.js';
 
 type StreamHandler = (stream: strand.ServerHttp2Stream, headers: strand.IncomingHttpHeaders) => void;
 
@@ -131,6 +133,44 @@ t('priority(), state and bufferSize on a live stream; stream close(code) validat
   await readAll(req);
   assert.equal(state, { localWindowSize: (state as { localWindowSize: number }).localWindowSize, state: 6, localClose: 0, remoteClose: 1, weight: 42, sumDependencyWeight: 0 });
   assert.is(req.bufferSize, 0);
+});
+
+t('a response closed at the HTTP/2 level with its body still buffered: closed waits for the reader; for await, finished() and pipeline() see no premature close', async (ctx) => {
+  const body = 'x'.repeat(40_000); // several DATA frames
+  ctx.handler = (stream) => {
+    stream.respond({ ':status': 200 });
+    stream.end(body);
+  };
+  // The whole exchange is done before anyone reads: the streams are closed (state 7) with the body buffered.
+  const fullyArrived = async () => {
+    const req = ctx.client.request({ ':path': '/' });
+    await once(req, 'response');
+    while (req.state.state !== 7) await delay(2);
+    assert.is(req.readableLength, body.length);
+    assert.is(req.closed, false, 'closed while the reader still holds the body');
+    assert.is(req.destroyed, false);
+    return req;
+  };
+  const iterated = await fullyArrived();
+  let text = '';
+  for await (const chunk of iterated) text += chunk;
+  assert.is(text, body);
+  const finishedOne = await fullyArrived();
+  const done = finished(finishedOne); // before the body is read
+  assert.is((await readAll(finishedOne)).toString(), body);
+  await done;
+  const piped = await fullyArrived();
+  const parts: Buffer[] = [];
+  await pipeline(piped, new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      parts.push(chunk);
+      callback();
+    },
+  }));
+  assert.is(Buffer.concat(parts).toString(), body);
+  if (!piped.destroyed) await onClose(piped);
+  assert.is(piped.closed, true);
+  assert.is(piped.rstCode, strand.constants.NGHTTP2_NO_ERROR);
 });
 
 t('session API: state, settings validation, setLocalWindowSize range, ping length, ref/unref, altsvc/origin unsupported', async (ctx) => {

@@ -44,6 +44,7 @@ export class Http2ServerRequest extends http.IncomingMessage {
     this.headers = headers as http.IncomingHttpHeaders;
     this.rawHeaders = rawHeaders;
     this._read = readRequest;
+    this.read = readRequestBody;
     this._destroy = destroyRequest;
     stream.sink = this;
   }
@@ -62,13 +63,22 @@ function readRequest(this: Http2ServerRequest): void {
   this.stream.readMore();
 }
 
+const readableRead = http.IncomingMessage.prototype.read;
+
+/** Readable.read(), then the body it took goes back to HTTP/2 flow control. */
+function readRequestBody(this: Http2ServerRequest, size?: number): ReturnType<http.IncomingMessage['read']> {
+  const chunk: unknown = readableRead.call(this, size);
+  this.stream.readMore(chunk === null && size !== undefined && size > 0);
+  return chunk;
+}
+
 function destroyRequest(this: Http2ServerRequest, error: Error | null, callback: Callback): void {
   if (!this.readableEnded || !this.complete) {
     this.aborted = true;
     this.emit('aborted');
   }
   const stream = this.stream;
-  if (this.aborted && !stream.destroyed && !stream.closed) stream.close(CANCEL);
+  if (this.aborted && !stream.destroyed && !stream.h2Closed) stream.close(CANCEL);
   process.nextTick(callback, error);
 }
 
@@ -108,7 +118,7 @@ export class Http2ServerResponse extends http.ServerResponse {
 type Res = Http2ServerResponse & { _header: string | null; _headerSent: boolean; finished: boolean; _closed: boolean };
 
 function writeHead(this: Res, statusCode: number, reason?: string | OutgoingHttpHeaders | string[], headers?: OutgoingHttpHeaders | string[]): Res {
-  if (this.stream.destroyed || this.stream.closed) return this;
+  if (this.stream.destroyed || this.stream.h2Closed) return this;
   if (this._header !== null) throw nodeError('ERR_HTTP2_HEADERS_SENT', 'Response has already been initiated.');
   if (typeof reason !== 'string') headers = reason;
   this.statusCode = statusCode;
@@ -131,7 +141,7 @@ function implicitHeader(this: Res): void {
 }
 
 function flushHeaders(this: Res): void {
-  if (this._header === null && !this.stream.closed && !this.stream.destroyed) sendHeaders(this, false);
+  if (this._header === null && !this.stream.h2Closed && !this.stream.destroyed) sendHeaders(this, false);
 }
 
 /** Sends the response HEADERS from statusCode and the stored headers (HTTP/1-only fields dropped). */
@@ -150,7 +160,7 @@ function sendHeaders(res: Res, endStream: boolean): void {
   res._header = ' ';
   res._headerSent = true;
   if (noBody) res[kNoBody] = true;
-  if (stream.destroyed || stream.closed) return;
+  if (stream.destroyed || stream.h2Closed) return;
   stream.sendResponse(list, endStream || noBody, false);
 }
 
@@ -160,7 +170,7 @@ function write(this: Res, chunk: Chunk, encoding?: BufferEncoding | Callback, ca
     encoding = undefined;
   }
   const stream = this.stream;
-  if (this.finished || stream.closed || stream.destroyed) {
+  if (this.finished || stream.h2Closed || stream.destroyed) {
     const error = this.finished
       ? nodeError('ERR_STREAM_WRITE_AFTER_END', 'write after end')
       : nodeError('ERR_HTTP2_INVALID_STREAM', 'The stream has been destroyed');
@@ -184,7 +194,7 @@ function end(this: Res, chunk?: Chunk | Callback | null, encoding?: BufferEncodi
     encoding = undefined;
   }
   const stream = this.stream;
-  if (this.finished || stream.closed || stream.destroyed) {
+  if (this.finished || stream.h2Closed || stream.destroyed) {
     this.finished = true;
     if (typeof callback === 'function') process.nextTick(callback);
     return this;
@@ -206,16 +216,16 @@ function end(this: Res, chunk?: Chunk | Callback | null, encoding?: BufferEncodi
 }
 
 function writeContinue(this: Res): void {
-  if (this._header === null && !this.stream.closed) this.stream.sendInformational([[':status', '100']]);
+  if (this._header === null && !this.stream.h2Closed) this.stream.sendInformational([[':status', '100']]);
 }
 
 function writeProcessing(this: Res): void {
-  if (this._header === null && !this.stream.closed) this.stream.sendInformational([[':status', '102']]);
+  if (this._header === null && !this.stream.h2Closed) this.stream.sendInformational([[':status', '102']]);
 }
 
 /** 103 Early Hints (RFC 8297): `hints` is a header object, typically { link: [...] }. */
 function writeEarlyHints(this: Res, hints: OutgoingHttpHeaders, callback?: () => void): void {
-  if (this._header === null && !this.stream.closed) {
+  if (this._header === null && !this.stream.h2Closed) {
     const list = toHeaderList(hints, 'response', 'drop');
     list.unshift([':status', '103']);
     this.stream.sendInformational(list);
@@ -232,7 +242,7 @@ function addTrailers(this: Res, headers: OutgoingHttpHeaders | Array<[string, st
 
 function setResponseTimeout(this: Res, ms: number, callback?: () => void): Res {
   if (typeof callback === 'function') this.on('timeout', callback);
-  if (!this.stream.closed) this.stream.setTimeout(ms);
+  if (!this.stream.h2Closed) this.stream.setTimeout(ms);
   return this;
 }
 

@@ -48,7 +48,7 @@ async function answerStream(options: ServeOptions, stream: ServerHttp2Stream, he
   stream.on('error', () => {});
   const request = makeRequest(url, method, raw, stream, abort.signal);
   const response = await callHandler(options, request);
-  if (stream.closed || stream.destroyed) return void response.body?.cancel().catch(() => {});
+  if (stream.h2Closed || stream.destroyed) return void response.body?.cancel().catch(() => {});
   const out: OutgoingHttpHeaders = { ':status': response.status };
   collectHeaders(response.headers, out);
   const body = response.body;

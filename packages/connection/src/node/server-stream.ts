@@ -38,7 +38,7 @@ export class ServerHttp2Stream extends Http2Stream {
 
   /** @internal respond() with a policy for connection-specific fields ('drop' for the compat layer). */
   respondWith(headers: OutgoingHttpHeaders, options: ServerStreamResponseOptions, policy: ConnectionHeaderPolicy): void {
-    if (this.destroyed || this.closed) throw invalidStream();
+    if (this.destroyed || this.h2Closed) throw invalidStream();
     if (this.headersSent) throw nodeError('ERR_HTTP2_HEADERS_SENT', 'Response has already been initiated.');
     const status = finalStatus(headers[':status']);
     const list = toHeaderList(headers, 'response', policy);
@@ -52,7 +52,7 @@ export class ServerHttp2Stream extends Http2Stream {
 
   /** Sends a 1xx informational response (100 Continue, 103 Early Hints) before the final one. */
   additionalHeaders(headers: OutgoingHttpHeaders): void {
-    if (this.destroyed || this.closed) throw invalidStream();
+    if (this.destroyed || this.h2Closed) throw invalidStream();
     if (this.headersSent) throw nodeError('ERR_HTTP2_HEADERS_AFTER_RESPOND', 'Cannot specify additional headers after response initiated');
     const status = Number(headers[':status']);
     if (!Number.isInteger(status) || status < 100 || status > 199) {
@@ -76,7 +76,7 @@ export class ServerHttp2Stream extends Http2Stream {
   /** @internal Final response headers as an engine list (the compat layer builds its own). */
   sendResponse(list: HeaderList, endStream: boolean, waitForTrailers: boolean): void {
     const session = this.h2Session;
-    if (session === undefined || this.closed) throw invalidStream();
+    if (session === undefined || this.h2Closed) throw invalidStream();
     if (waitForTrailers) this.setWaitForTrailers();
     const endNow = endStream && !waitForTrailers;
     session.conn.respond(this.id, list, endNow);
@@ -89,13 +89,13 @@ export class ServerHttp2Stream extends Http2Stream {
   /** @internal A 1xx as an engine list. */
   sendInformational(list: HeaderList): void {
     const session = this.h2Session;
-    if (session === undefined || this.closed) throw invalidStream();
+    if (session === undefined || this.h2Closed) throw invalidStream();
     session.conn.respond(this.id, list, false);
     session.schedule();
   }
 
   protected override beforeBody(): void {
-    if (!this.hasFlag(StreamFlags.HEADERS_SENT) && !this.closed) this.respond();
+    if (!this.hasFlag(StreamFlags.HEADERS_SENT) && !this.h2Closed) this.respond();
   }
 
   protected override isServer(): boolean {

@@ -1,6 +1,7 @@
 // Http2Stream, ServerHttp2Stream, ClientHttp2Stream: node:http2-shaped Duplex streams over one engine stream.
 // Writes go to submitData() (false over the engine's high-water mark → the callback waits for 'drain'); received
-// DATA is given back to flow control (consume) only as the reader takes it, so a slow reader bounds what we buffer.
+// DATA is given back to flow control (consume) only as the reader takes it out of the buffer (not when it merely fits
+// under the highWaterMark, which is 16 KiB on Node 20 and 64 KiB on Node 24), so a reader that stops holds one window.
 import { Duplex } from 'node:stream';
 import { ErrorCode } from '@strand/frame';
 import type { PrioritySpec } from '@strand/frame';
@@ -12,6 +13,8 @@ import type { Http2Session } from './session.js';
 /** Where the received body goes instead of the stream's own buffer (the compat request). */
 export interface BodySink {
   push(chunk: Buffer | null): boolean;
+  /** Received body still in its buffer (not yet taken by the reader). */
+  readonly readableLength: number;
   /** Set when the peer ended the body (http.IncomingMessage's `complete`). */
   complete: boolean;
 }
@@ -72,9 +75,17 @@ export class Http2Stream extends Duplex {
     return (this.flags & ABORTED) !== 0;
   }
 
-  /** The HTTP/2 stream is closed (RST_STREAM sent or received, or both sides ended), as in node:http2. */
-  // @ts-expect-error -- Duplex declares `closed` as a property; node's Http2Stream overrides it with this getter.
+  /** The HTTP/2 stream is closed (RST_STREAM sent or received, or both sides ended) and the reader holds none of its
+   *  body. Node's stream utilities (finished(), pipeline(), the async iterator) take `closed === true` to mean 'close'
+   *  came; Node 24's eos() judges that at once (Node 20 a tick later), so while body is still buffered this must be
+   *  false, or `for await` over a finished response fails with ERR_STREAM_PREMATURE_CLOSE. */
+  // @ts-expect-error -- Duplex declares `closed` as a property; node's Http2Stream overrides it with a getter too.
   override get closed(): boolean {
+    return (this.flags & CLOSED) !== 0 && (this.destroyed || this.readableLength === 0);
+  }
+
+  /** @internal The HTTP/2 stream is closed, whatever the reader still holds (node:http2's `closed`). */
+  get h2Closed(): boolean {
     return (this.flags & CLOSED) !== 0;
   }
 
@@ -98,7 +109,7 @@ export class Http2Stream extends Duplex {
     const localClose = (this.flags & END_QUEUED) !== 0 ? 1 : 0;
     const remoteClose = (this.flags & END_RECEIVED) !== 0 ? 1 : 0;
     // NGHTTP2_STREAM_STATE_*: 2 open, 5 half-closed (local), 6 half-closed (remote), 7 closed.
-    const state = this.closed ? 7 : localClose && !remoteClose ? 5 : remoteClose && !localClose ? 6 : 2;
+    const state = this.h2Closed ? 7 : localClose && !remoteClose ? 5 : remoteClose && !localClose ? 6 : 2;
     return { localWindowSize: conn === undefined ? 0 : conn.sendWindow(this.id), state, localClose, remoteClose, weight: this.priorityInfo.weight, sumDependencyWeight: 0 };
   }
 
@@ -108,7 +119,7 @@ export class Http2Stream extends Duplex {
       throw nodeError('ERR_OUT_OF_RANGE', `The value of "code" is out of range: ${code}`, RangeError);
     }
     if (callback !== undefined) this.once('close', callback);
-    if (this.closed) return;
+    if (this.h2Closed) return;
     this.resetBy(code, true);
     this.closeWith(code, null);
   }
@@ -118,7 +129,7 @@ export class Http2Stream extends Duplex {
     const spec: PrioritySpec = { exclusive: options.exclusive === true, dependency: options.parent ?? 0, weight: options.weight ?? 16 };
     this.priorityInfo = { weight: spec.weight, exclusive: spec.exclusive, parent: spec.dependency };
     const session = this.h2Session;
-    if (options.silent || session === undefined || this.closed) return;
+    if (options.silent || session === undefined || this.h2Closed) return;
     session.conn.priority(this.id, spec);
     session.schedule();
   }
@@ -128,7 +139,7 @@ export class Http2Stream extends Duplex {
     if (this.timer !== null) clearTimeout(this.timer);
     this.timer = null;
     if (callback !== undefined) this.once('timeout', callback);
-    if (ms > 0 && !this.closed) {
+    if (ms > 0 && !this.h2Closed) {
       this.timer = setTimeout(emitTimeout, ms, this);
       this.timer.unref();
     }
@@ -139,7 +150,7 @@ export class Http2Stream extends Duplex {
   sendTrailers(headers: OutgoingHttpHeaders): void {
     if ((this.flags & TRAILERS_SENT) !== 0) throw nodeError('ERR_HTTP2_TRAILERS_ALREADY_SENT', 'Trailing headers have already been sent');
     if ((this.flags & WANT_TRAILERS_EMITTED) === 0) throw nodeError('ERR_HTTP2_TRAILERS_NOT_READY', 'Trailing headers cannot be sent until after the wantTrailers event is emitted');
-    if (this.destroyed || this.closed) throw invalidStream();
+    if (this.destroyed || this.h2Closed) throw invalidStream();
     const list = toHeaderList(headers, 'trailers');
     this.flags |= TRAILERS_SENT;
     this.sentTrailers = headers;
@@ -150,7 +161,7 @@ export class Http2Stream extends Duplex {
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
     const session = this.h2Session;
-    if (session === undefined || this.closed) return callback();
+    if (session === undefined || this.h2Closed) return callback();
     this.beforeBody();
     this.touch();
     let ok: boolean;
@@ -166,7 +177,7 @@ export class Http2Stream extends Duplex {
 
   override _writev(chunks: Array<{ chunk: Buffer; encoding: BufferEncoding }>, callback: (error?: Error | null) => void): void {
     const session = this.h2Session;
-    if (session === undefined || this.closed) return callback();
+    if (session === undefined || this.h2Closed) return callback();
     this.beforeBody();
     this.touch();
     let ok = true;
@@ -181,7 +192,7 @@ export class Http2Stream extends Duplex {
   }
 
   override _final(callback: (error?: Error | null) => void): void {
-    if (this.closed || this.h2Session === undefined) return callback();
+    if (this.h2Closed || this.h2Session === undefined) return callback();
     this.beforeBody();
     if ((this.flags & END_QUEUED) === 0) {
       if ((this.flags & WAIT_TRAILERS) !== 0) process.nextTick(emitWantTrailers, this);
@@ -195,9 +206,16 @@ export class Http2Stream extends Duplex {
     if (this.sink === null) this.readMore();
   }
 
+  /** Readable.read(), then the bytes it took out of the buffer go back to flow control. */
+  override read(size?: number): ReturnType<Duplex['read']> {
+    const chunk: unknown = super.read(size);
+    if (this.unacked > 0 && this.sink === null) this.readMore(chunk === null && size !== undefined && size > 0);
+    return chunk;
+  }
+
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
     const session = this.h2Session;
-    if (!this.closed) {
+    if (!this.h2Closed) {
       const code = error !== null ? (error.name === 'AbortError' ? ErrorCode.CANCEL : ErrorCode.INTERNAL_ERROR) : session?.destroyCode ?? ErrorCode.NO_ERROR;
       this.resetBy(code, true);
       this.markClosed(code);
@@ -215,18 +233,18 @@ export class Http2Stream extends Duplex {
 
   // ------------------------------------------------------------------ called by the session
 
-  /** @internal DATA arrived: hand it to the reader; acknowledge it only if the reader wants more. */
+  /** @internal DATA arrived: hand it to the reader. A flowing reader gets it as 'data' at once, so it is acknowledged
+   *  here; what stays buffered is acknowledged when read() takes it. */
   deliver(data: Uint8Array): void {
     this.touch();
     const buf = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
     const target = this.sink ?? this;
-    if (target.push(buf)) {
-      // The reader keeps up: acknowledge at once (with anything held back before).
-      const n = this.unacked + buf.length;
-      this.unacked = 0;
-      this.h2Session!.conn.consume(this.id, n);
-    } else {
-      this.unacked += buf.length;
+    target.push(buf);
+    this.unacked += buf.length;
+    const taken = this.unacked - target.readableLength;
+    if (taken > 0) {
+      this.unacked -= taken;
+      this.h2Session!.conn.consume(this.id, taken);
     }
   }
 
@@ -248,12 +266,14 @@ export class Http2Stream extends Duplex {
     }
   }
 
-  /** @internal The reader took what was delivered: give it back to flow control (WINDOW_UPDATE). */
-  readMore(): void {
-    const n = this.unacked;
+  /** @internal The reader took body out of its buffer: give what left it back to flow control (WINDOW_UPDATE). With
+   *  `all`, give back everything: read(n) found fewer than n bytes, and the peer may be stalled on those we hold.
+   *  With a decoder set, readableLength counts characters, so a few undecoded bytes may be given back early. */
+  readMore(all = false): void {
     const session = this.h2Session;
-    if (n === 0 || session === undefined) return;
-    this.unacked = 0;
+    const n = all ? this.unacked : this.unacked - (this.sink ?? this).readableLength;
+    if (n <= 0 || session === undefined) return;
+    this.unacked -= n;
     session.conn.consume(this.id, n);
     session.schedule();
   }
@@ -267,7 +287,7 @@ export class Http2Stream extends Duplex {
 
   /** @internal RST_STREAM received or sent by the engine (a stream error). */
   onReset(code: number): void {
-    if (this.closed || this.destroyed) return;
+    if (this.h2Closed || this.destroyed) return;
     const error = code !== ErrorCode.NO_ERROR && code !== ErrorCode.CANCEL && this.listenerCount('error') > 0 ? streamError(code) : null;
     this.closeWith(code, error);
   }
@@ -275,7 +295,7 @@ export class Http2Stream extends Duplex {
   /** @internal Both sides are done and the engine dropped the stream. */
   onClosed(): void {
     if (this.destroyed) return;
-    if (!this.closed) this.closeWith(ErrorCode.NO_ERROR, null);
+    if (!this.h2Closed) this.closeWith(ErrorCode.NO_ERROR, null);
   }
 
   /** @internal The session is going away: end the stream with the session's error or code. */
@@ -287,7 +307,7 @@ export class Http2Stream extends Duplex {
   // ------------------------------------------------------------------ helpers
 
   protected emitWantTrailers(): void {
-    if (this.closed || (this.flags & WANT_TRAILERS_EMITTED) !== 0) return;
+    if (this.h2Closed || (this.flags & WANT_TRAILERS_EMITTED) !== 0) return;
     this.flags |= WANT_TRAILERS_EMITTED;
     this.emit('wantTrailers');
   }
@@ -367,7 +387,7 @@ export class Http2Stream extends Duplex {
 
   /** @internal */
   maybeDestroy(): void {
-    if (this.closed && !this.destroyed && !this.readable && this.writableFinished) this.destroy();
+    if (this.h2Closed && !this.destroyed && !this.readable && this.writableFinished) this.destroy();
   }
 
   protected setHeadersSentFlag(): void {
