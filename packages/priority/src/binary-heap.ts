@@ -1,3 +1,5 @@
+const NO_SLOTS = new Float64Array(0);
+
 /** An element of a MinHeap: ordered by (key, id); `heapIndex` is its slot, −1 when in no heap. */
 export interface HeapItem {
   id: number;
@@ -13,8 +15,9 @@ export interface HeapItem {
  */
 export class MinHeap<T extends HeapItem> {
   readonly items: T[] = [];
-  private keys = new Float64Array(4);
-  private ids = new Float64Array(4);
+  // Allocated on the first push: a connection has a heap per urgency and most stay empty.
+  private keys = NO_SLOTS;
+  private ids = NO_SLOTS;
 
   get length(): number {
     return this.items.length;
@@ -55,10 +58,11 @@ export class MinHeap<T extends HeapItem> {
   }
 
   private grow(): void {
-    const keys = new Float64Array(this.keys.length * 2);
+    const size = this.keys.length === 0 ? 4 : this.keys.length * 2;
+    const keys = new Float64Array(size);
     keys.set(this.keys);
     this.keys = keys;
-    const ids = new Float64Array(this.ids.length * 2);
+    const ids = new Float64Array(size);
     ids.set(this.ids);
     this.ids = ids;
   }

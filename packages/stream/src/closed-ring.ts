@@ -5,7 +5,8 @@
  */
 export class ClosedRing {
   readonly capacity: number;
-  private readonly order: Int32Array;
+  /** Ids in closing order; grows to `capacity` as closures accumulate, so a short connection stays small. */
+  private order: Int32Array;
   private readonly states = new Map<number, number>();
   private head = 0;
   /** Highest evicted id, [even, odd]. */
@@ -14,7 +15,7 @@ export class ClosedRing {
   constructor(capacity: number) {
     if (!Number.isInteger(capacity) || capacity < 0) throw new RangeError(`closed-stream memory must be an integer >= 0, got ${capacity}`);
     this.capacity = capacity;
-    this.order = new Int32Array(capacity);
+    this.order = new Int32Array(Math.min(capacity, 16));
   }
 
   /** How many closed streams are remembered. */
@@ -42,6 +43,7 @@ export class ClosedRing {
       this.states.delete(oldest);
       this.evicted(oldest);
     }
+    if (this.head === this.order.length) this.grow();
     this.order[this.head] = id;
     this.head = this.head + 1 === this.capacity ? 0 : this.head + 1;
     this.states.set(id, state);
@@ -50,6 +52,13 @@ export class ClosedRing {
   /** True if an id of this parity at or above `id` has been forgotten, so `id` may have been closed long ago. */
   mayHaveForgotten(id: number): boolean {
     return id <= this.evictedMax[id & 1]!;
+  }
+
+  /** Before the ring is full, `head` is the number of ids kept: double the array (never past capacity). */
+  private grow(): void {
+    const next = new Int32Array(Math.min(this.capacity, this.order.length * 2));
+    next.set(this.order);
+    this.order = next;
   }
 
   private evicted(id: number): void {
