@@ -19,7 +19,9 @@ function onStream(stream: import('node:http2').ServerHttp2Stream, headers: impor
   if (headers[':method'] === 'POST') {
     let n = 0;
     stream.on('data', (chunk: Buffer) => (n += chunk.length));
+    stream.on('error', () => {});
     stream.on('end', () => {
+      if (stream.destroyed || stream.closed) return; // h2load resets what is in flight when its time is up
       stream.respond({ ':status': 200 });
       stream.end(String(n));
     });
@@ -35,6 +37,7 @@ function onRequest(req: import('node:http2').Http2ServerRequest, res: import('no
     let n = 0;
     req.on('data', (chunk: Buffer) => (n += chunk.length));
     req.on('end', () => {
+      if (res.destroyed) return;
       res.writeHead(200);
       res.end(String(n));
     });

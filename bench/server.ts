@@ -194,7 +194,7 @@ async function idleBytesPerConnection(impl: 'strand' | 'node'): Promise<number> 
         req.on('end', () => resolve());
       });
     }
-    await new Promise((r) => setTimeout(r, 500));
+    await new Promise((r) => setTimeout(r, 2000)); // idle: past strand's 1 s buffer release
     const after = await server.stats();
     for (const s of sessions) s.destroy();
     return (after.rss - before.rss) / 1000;
