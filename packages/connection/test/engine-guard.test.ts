@@ -134,6 +134,17 @@ test('slowloris: no preface within the timeout', () => {
   assert.ok(server.finished);
 });
 
+test('nextDeadline() reports a passed deadline without acting on it; tick() acts', () => {
+  let now = 0;
+  const server = new H2Connection({ role: 'server', clock: () => now, prefaceTimeout: 5000, settingsTimeout: 0 });
+  server.pull();
+  now = 6000;
+  assert.is(server.nextDeadline(), 1000, 'the earliest deadline, already passed (buffer release)');
+  assert.not.ok(server.finished);
+  assert.is(server.tick(), Infinity);
+  assert.ok(server.finished, 'the preface deadline expired');
+});
+
 test('stalled header block times out', () => {
   let now = 0;
   const c = new RawClient({ clock: () => now, headerBlockTimeout: 3000 });

@@ -8,6 +8,7 @@ import {
   H2Error,
   MAX_STREAM_ID,
   UNKNOWN_FRAME_TYPE,
+  concatBytes,
   connectionError,
   errorCodeName,
   fieldBlockSequenceError,
@@ -398,7 +399,7 @@ export class H2Connection {
   private completeBlock(): void {
     const block = this.block!;
     this.block = null;
-    const bytes = block.fragments.length === 1 ? block.fragments[0]! : concat(block.fragments, block.size);
+    const bytes = concatBytes(block.fragments);
     let headers: HeaderList | null = null;
     let tooLarge: HeaderListTooLargeError | null = null;
     try {
@@ -439,7 +440,7 @@ export class H2Connection {
         kind = 'request';
         error = checkHeaderBlock(list, 'request', info, this.sentSettings().enableConnectProtocol);
         ext.method = info.method;
-        if (!error) this.applyPriorityHeader(id, list);
+        if (!error) this.applyPriorityHeader(ext, list);
       } else {
         error = checkHeaderBlock(list, 'response', info);
         kind = info.status < 200 ? 'informational' : 'response';
@@ -495,26 +496,26 @@ export class H2Connection {
   private onPriorityUpdate(id: number, fieldValue: string): void {
     // RFC 9218 §7.1: applies to the stream now, or when it opens (the scheduler buffers a bounded number).
     const p = parsePriority(fieldValue);
-    this.scheduler.update(id, p);
     const ext = this.store.get(id)?.ext;
-    if (ext !== undefined) {
-      ext.urgency = p.urgency;
-      ext.incremental = p.incremental;
-    }
+    if (ext !== undefined) this.applyUrgency(ext, p.urgency, p.incremental);
+    else this.scheduler.update(id, p);
     this.events.push({ type: 'priorityUpdate', streamId: id, fieldValue });
   }
 
   /** RFC 9218 §5: the `priority` request header sets the stream's urgency and incremental flag. */
-  private applyPriorityHeader(id: number, headers: HeaderList): void {
+  private applyPriorityHeader(ext: StreamExt, headers: HeaderList): void {
     for (let i = 0; i < headers.length; i++) {
       if (headers[i]![0] !== 'priority') continue;
       const p = parsePriority(headers[i]![1]);
-      const ext = this.store.get(id)!.ext;
-      ext.urgency = p.urgency;
-      ext.incremental = p.incremental;
-      this.scheduler.update(id, p);
-      return;
+      return this.applyUrgency(ext, p.urgency, p.incremental);
     }
+  }
+
+  /** RFC 9218 signal: kept for the application, fed to the scheduler. */
+  private applyUrgency(ext: StreamExt, urgency: number, incremental: boolean): void {
+    ext.urgency = urgency;
+    ext.incremental = incremental;
+    this.scheduler.update(ext.id, { urgency, incremental });
   }
 
   /** Our settings as last sent (in force once ACKed): what the peer may already rely on. */
@@ -662,13 +663,15 @@ export class H2Connection {
   }
 
   private newExt(id: number): StreamExt {
+    return this.activate(new StreamExt(id, this.connSend, this.connRecv));
+  }
+
+  /** A stream starts here: windows from the settings in force now (§6.9.2) and a scheduler slot. */
+  private activate(ext: StreamExt): StreamExt {
+    ext.send = new SendWindow(ext.id, this.remoteSettings.initialWindowSize);
+    ext.recv = new ReceiveWindow(ext.id, this.localSettings.initialWindowSize, this.streamRecvOptions);
+    this.scheduler.open(ext.id);
     this.compacted = false;
-    const ext = new StreamExt(
-      id,
-      new SendWindow(id, this.remoteSettings.initialWindowSize),
-      new ReceiveWindow(id, this.localSettings.initialWindowSize, this.streamRecvOptions),
-    );
-    this.scheduler.open(id);
     return ext;
   }
 
@@ -691,7 +694,7 @@ export class H2Connection {
     const id = this.nextStreamId;
     if (id > MAX_STREAM_ID) throw new StreamUsageError('stream ids exhausted: open a new connection (§5.1.1)', id);
     this.nextStreamId += 2;
-    const ext = new StreamExt(id, this.connSend, this.connRecv); // real windows are set when it opens
+    const ext = new StreamExt(id, this.connSend, this.connRecv); // activate() gives it windows when it opens
     ext.pendingHeaders = headers;
     ext.pendingEndStream = options.endStream === true;
     ext.pendingPriority = options.priority ?? null;
@@ -797,10 +800,7 @@ export class H2Connection {
   /** Server: sets a stream's RFC 9218 priority for our own scheduling. */
   setPriority(streamId: number, urgency: number, incremental: boolean): void {
     const ext = this.store.get(streamId)?.ext;
-    if (ext === undefined) return;
-    ext.urgency = urgency;
-    ext.incremental = incremental;
-    this.scheduler.update(streamId, { urgency, incremental });
+    if (ext !== undefined) this.applyUrgency(ext, urgency, incremental);
   }
 
   /** A stream's priority as the peer signalled it: RFC 9218 urgency/incremental and RFC 7540 weight/parent. */
@@ -822,10 +822,9 @@ export class H2Connection {
     if (error) throw new StreamUsageError(`invalid pushed request: ${error}`, streamId);
     const promisedId = this.store.nextLocalId();
     if (promisedId < 0) throw new StreamUsageError('stream ids exhausted (§5.1.1)', streamId);
-    const ext = new StreamExt(promisedId, new SendWindow(promisedId, this.remoteSettings.initialWindowSize), new ReceiveWindow(promisedId, this.localSettings.initialWindowSize, this.streamRecvOptions));
+    const ext = this.newExt(promisedId);
     ext.method = this.info.method;
     ext.recvPhase = RecvPhase.DONE; // a pushed stream is half-closed (remote) once its response starts (§8.4)
-    this.scheduler.open(promisedId);
     this.opening = ext;
     this.store.sendPushPromise(streamId, promisedId);
     this.opening = null;
@@ -861,8 +860,17 @@ export class H2Connection {
    * SETTINGS (slowloris), a stalled header block, idle (GOAWAY NO_ERROR). Returns the next deadline (ms) or Infinity.
    */
   tick(): number {
+    return this.runTimers(true);
+  }
+
+  /** The next deadline (ms) or Infinity, acting on none: what an I/O layer arms its timer for, then calls tick(). */
+  nextDeadline(): number {
+    return this.runTimers(false);
+  }
+
+  private runTimers(act: boolean): number {
     if (this.fatal) return Infinity;
-    const now = this.now();
+    const now = act ? this.now() : -Infinity; // not acting: no deadline counts as passed
     let next = Infinity;
     if (this.settingsTimeout > 0 && this.pendingSettings.length > 0) {
       const deadline = this.pendingSettings[0]!.sentAt + this.settingsTimeout;
@@ -984,13 +992,9 @@ export class H2Connection {
     while (this.pendingOpens.length > 0 && this.store.canOpenLocal()) {
       const ext = this.pendingOpens.shift()!;
       this.pendingById.delete(ext.id);
-      // Windows start from the settings in force when the stream really opens (§6.9.2).
-      ext.send = new SendWindow(ext.id, this.remoteSettings.initialWindowSize);
-      ext.recv = new ReceiveWindow(ext.id, this.localSettings.initialWindowSize, this.streamRecvOptions);
-      this.scheduler.open(ext.id);
+      this.activate(ext); // windows from the settings in force when the stream really opens, not when queued
       const headers = ext.pendingHeaders!;
       ext.pendingHeaders = null;
-      this.compacted = false;
       this.writeHeaders(ext, headers, ext.pendingEndStream, ext.pendingPriority);
       ext.pendingPriority = null;
       ext.headersSent = true;
@@ -1119,7 +1123,8 @@ export class H2Connection {
   }
 
   private isFinishedGracefully(): boolean {
-    return (this.goawaySentLastId >= 0 && this.gracefulPing === '' || this.goawayReceivedLastId >= 0) && this.store.size === 0 && this.pendingOpens.length === 0;
+    const goingAway = (this.goawaySentLastId >= 0 && this.gracefulPing === '') || this.goawayReceivedLastId >= 0;
+    return goingAway && this.store.size === 0 && this.pendingOpens.length === 0;
   }
 
   // ---------------------------------------------------------------- connection errors
@@ -1147,16 +1152,6 @@ const END_STREAM_OPTIONS = { endStream: true };
 function isInformational(headers: HeaderList): boolean {
   for (const [name, value] of headers) if (name === ':status') return value.length === 3 && value.charCodeAt(0) === 0x31;
   return false;
-}
-
-function concat(parts: Uint8Array[], size: number): Uint8Array {
-  const out = new Uint8Array(size);
-  let offset = 0;
-  for (const p of parts) {
-    out.set(p, offset);
-    offset += p.length;
-  }
-  return out;
 }
 
 function pingKey(payload: Uint8Array): string {

@@ -113,9 +113,8 @@ export class EnginePump {
   }
 
   private armTimer(): void {
-    const deadline = this.conn.tick();
-    // tick() may itself have expired a timer (a Node timer can fire a millisecond early): write its GOAWAY now.
-    if (this.conn.finished || this.conn.wantWrite) this.schedule();
+    // Only onTimer acts on timers; a timer that fires a little early finds nothing due and is simply armed again.
+    const deadline = this.conn.nextDeadline();
     if (deadline === this.timerAt) return;
     if (this.timer !== null) clearTimeout(this.timer);
     this.timer = null;
