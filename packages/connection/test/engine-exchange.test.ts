@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { ErrorCode } from '@strand/frame';
+import { ErrorCode, FrameType, encodeFrame } from '@strand/frame';
 import { GET, ofType, pair } from './pair.js';
 
 const text = new TextEncoder();
@@ -117,12 +117,16 @@ test('GOAWAY with a lower last-stream-id fails our later streams as retryable', 
   const p = pair();
   p.client.request(GET, { endStream: true });
   p.client.request(GET, { endStream: true });
+  p.client.request(GET, { endStream: true });
   p.run();
-  p.server.destroy(ErrorCode.NO_ERROR);
-  // Pretend the server had processed only stream 1 by sending another GOAWAY by hand is not possible here;
-  // destroy() uses the highest processed id (3), so nothing is refused.
-  p.run();
-  assert.equal(ofType(p.clientEvents, 'goaway').map((g) => g.lastStreamId), [3]);
+  // The server says it processed only stream 1 (RFC 9113 §6.8): streams 3 and 5 never reached the application.
+  const events = p.client.receive(encodeFrame({ type: FrameType.GOAWAY, streamId: 0, lastStreamId: 1, errorCode: ErrorCode.NO_ERROR }));
+  const resets = ofType(events, 'streamReset');
+  assert.equal(resets.map((r) => [r.streamId, r.errorCode, r.retryable]), [[3, ErrorCode.REFUSED_STREAM, true], [5, ErrorCode.REFUSED_STREAM, true]]);
+  assert.equal(ofType(events, 'streamClosed').map((e) => e.streamId), [3, 5]);
+  assert.equal(ofType(events, 'goaway').map((g) => g.lastStreamId), [1]);
+  assert.throws(() => p.client.request(GET), /GOAWAY/);
+  assert.is(p.client.activeStreams, 1, 'stream 1 still runs');
 });
 
 test('PING round trip reports an RTT from the injected clock', () => {
