@@ -85,7 +85,7 @@ export class Base64Encoder {
   private carry: Uint8Array = new Uint8Array(0);
 
   push(chunk: Uint8Array): Uint8Array {
-    const all = this.carry.length === 0 ? chunk : concat(this.carry, chunk);
+    const all = this.carry.length === 0 ? chunk : Buffer.concat([this.carry, chunk]);
     const usable = all.length - (all.length % 3);
     this.carry = all.slice(usable);
     return usable === 0 ? new Uint8Array(0) : ascii(Buffer.from(all.buffer, all.byteOffset, usable).toString('base64'));
@@ -104,7 +104,7 @@ function decodeQuads(s: string): Uint8Array {
   if (pad < 0 || pad >= s.length - 2) return new Uint8Array(Buffer.from(s, 'base64'));
   const parts: Uint8Array[] = [];
   for (let i = 0; i < s.length; i += 4) parts.push(new Uint8Array(Buffer.from(s.slice(i, i + 4), 'base64')));
-  return concat(...parts);
+  return Buffer.concat(parts);
 }
 
 function latin1(b: Uint8Array): string {
@@ -115,14 +115,3 @@ function ascii(s: string): Uint8Array {
   return new Uint8Array(Buffer.from(s, 'latin1'));
 }
 
-function concat(...parts: Uint8Array[]): Uint8Array {
-  let n = 0;
-  for (const p of parts) n += p.length;
-  const out = new Uint8Array(n);
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}
