@@ -1,6 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ErrorCode, FrameType, encodeFrame } from '@strand/frame';
+import { Encoder } from '@strand/hpack';
 import { GET, ofType, pair } from './pair.js';
 
 const text = new TextEncoder();
@@ -227,6 +228,20 @@ test('an idle connection releases its write buffers and works again afterwards',
   p.server.respond(3, [[':status', '200']], true);
   p.run();
   assert.equal(ofType(p.clientEvents, 'headers').map((h) => [h.streamId, h.headers[0]]), [[1, [':status', '204']], [3, [':status', '200']]]);
+});
+
+test('a push that crosses our ENABLE_PUSH = 0 before the ACK is declined with CANCEL, not accepted', () => {
+  const p = pair(); // the client sends ENABLE_PUSH = 0
+  p.client.request(GET, { endStream: true });
+  p.client.pull();
+  // A server that has not read our SETTINGS yet: its own SETTINGS (no ACK of ours), then a push.
+  p.client.receive(encodeFrame({ type: FrameType.SETTINGS, streamId: 0, settings: [] }));
+  const hpack = new Encoder();
+  const push = encodeFrame({ type: FrameType.PUSH_PROMISE, streamId: 1, promisedStreamId: 2, fragment: hpack.encode(GET), endHeaders: true });
+  const events = p.client.receive(push);
+  assert.equal(ofType(events, 'pushPromise'), []);
+  assert.equal(ofType(events, 'streamReset').map((r) => [r.streamId, r.errorCode]), [[2, ErrorCode.CANCEL]]);
+  assert.is(p.client.activeStreams, 1, 'only the request is live');
 });
 
 test.run();

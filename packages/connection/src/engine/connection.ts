@@ -480,6 +480,15 @@ export class H2Connection {
       // The associated stream is gone: we do not want the push (§6.6).
       return this.resetLive(promised, ErrorCode.CANCEL, 'associated stream closed');
     }
+    const sent = this.sentSettings();
+    if (!sent.enablePush) {
+      // We sent ENABLE_PUSH = 0 and the ACK has not come back: a push that crossed our SETTINGS is declined (§6.6).
+      return this.resetLive(promised, ErrorCode.CANCEL, 'push disabled (SETTINGS_ENABLE_PUSH = 0 not yet acknowledged)');
+    }
+    // Reserved streams do not count toward MAX_CONCURRENT_STREAMS (§5.1.2) but cost memory: bound them by it too.
+    if (this.store.size - this.store.activeLocal > sent.maxConcurrentStreams) {
+      return this.resetLive(promised, ErrorCode.REFUSED_STREAM, `more than ${sent.maxConcurrentStreams} pushed streams waiting`);
+    }
     this.events.push({ type: 'pushPromise', streamId: block.streamId, promisedStreamId: promised.id, headers: headers! });
   }
 
