@@ -55,6 +55,40 @@ test('a connection error from the peer: GOAWAY PROTOCOL_ERROR, sessionError once
   await closeServer(server);
 });
 
+test('EnginePump: after a connection error it reads at most a little more, so a flooding peer is left unread', async () => {
+  // The engine-level server (as conformance/engine-server.ts and the proxy run it): the pump ends the socket and lingers.
+  const accepted: net.Socket[] = [];
+  const server = net.createServer((s) => {
+    accepted.push(s);
+    new strand.EnginePump(s, new strand.H2Connection({ role: 'server' }), () => {});
+  });
+  const port = await listen(server);
+  const socket = net.connect({ port, host: '127.0.0.1', allowHalfOpen: true }); // keeps writing after the server's FIN
+  await once(socket, 'connect');
+  const w = new FrameWriter();
+  socket.write(CONNECTION_PREFACE);
+  w.settings([]);
+  w.data(0, new Uint8Array(4), false); // connection error (RFC 9113 §6.1)
+  for (const chunk of w.flush()) socket.write(chunk);
+  const decoder = new FrameDecoder({ maxFrameSize: 16_777_215 });
+  socket.on('data', (chunk: Buffer) => decoder.push(chunk));
+  await new Promise<void>((resolve) => socket.on('end', resolve));
+  const frames: Frame[] = [];
+  for (let f = decoder.next(); f !== null; f = decoder.next()) frames.push(f);
+  assert.is(goawayOf(frames)?.errorCode, strand.constants.NGHTTP2_PROTOCOL_ERROR);
+  // 32 MiB more than loopback's socket buffers hold: it can only all leave if the server keeps reading.
+  const drained = socket.write(new Uint8Array(32 * 1024 * 1024)) ? true : await Promise.race([
+    once(socket, 'drain').then(() => true),
+    new Promise<boolean>((r) => setTimeout(() => r(false), 500)),
+  ]);
+  assert.is(drained, false, 'the server kept reading a finished connection');
+  assert.ok(accepted[0]!.bytesRead < 1024 * 1024, `server read ${accepted[0]!.bytesRead} bytes`);
+  // A paused socket does not notice the peer's reset (the pump's 5 s linger timer would end it): end both here.
+  socket.destroy();
+  accepted[0]!.destroy();
+  await closeServer(server);
+});
+
 test('a stalled header block (HEADERS without END_HEADERS) → GOAWAY ENHANCE_YOUR_CALM after headerBlockTimeout', async () => {
   const server = strand.createServer({ headerBlockTimeout: 30 }, (_req, res) => res.end());
   server.on('sessionError', () => {});

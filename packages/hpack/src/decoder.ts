@@ -1,6 +1,6 @@
 import { ByteReader } from './byte-reader.js';
 import { ENTRY_OVERHEAD } from './dynamic-table.js';
-import { HeaderListTooLargeError, HpackError } from './errors.js';
+import { EmptyHeaderNameError, HeaderListTooLargeError, HpackError } from './errors.js';
 import { readInteger } from './integer.js';
 import { checkListSize, checkTableSize } from './size-check.js';
 import { DynamicTableOwner } from './table-owner.js';
@@ -15,6 +15,11 @@ export interface DecoderOptions {
   maxTableSize?: number;
   /** SETTINGS_MAX_HEADER_LIST_SIZE (RFC 9113 §6.5.2). Default Infinity. */
   maxHeaderListSize?: number;
+  /**
+   * Reject fields with an empty name (HTTP/2 forbids them, RFC 9113 §8.2.1) with EmptyHeaderNameError after the
+   * block, allocating nothing past the first one. Default false: RFC 7541 alone allows empty names.
+   */
+  rejectEmptyNames?: boolean;
 }
 
 /** A decoded header field: [name, value], both latin1 strings (one char per octet). */
@@ -39,15 +44,17 @@ export class Decoder extends DynamicTableOwner {
    */
   private pendingLimit = NO_PENDING_LIMIT;
   private maxHeaderListSize: number;
+  private readonly rejectEmptyNames: boolean;
   private failed = false;
 
   constructor(options: DecoderOptions = {}) {
-    const { maxTableSize = 4096, maxHeaderListSize = Infinity } = options;
+    const { maxTableSize = 4096, maxHeaderListSize = Infinity, rejectEmptyNames = false } = options;
     checkTableSize('maxTableSize', maxTableSize);
     checkListSize(maxHeaderListSize);
     super(maxTableSize);
     this.limit = maxTableSize;
     this.maxHeaderListSize = maxHeaderListSize;
+    this.rejectEmptyNames = rejectEmptyNames;
   }
 
   /**
@@ -75,8 +82,8 @@ export class Decoder extends DynamicTableOwner {
     try {
       return this.decodeBlock(block);
     } catch (error) {
-      // Only an oversized list leaves the table in sync (the block was processed to its end).
-      if (!(error instanceof HeaderListTooLargeError)) this.failed = true;
+      // Only an oversized list or a rejected name leaves the table in sync (the block was processed to its end).
+      if (!(error instanceof HeaderListTooLargeError) && !(error instanceof EmptyHeaderNameError)) this.failed = true;
       throw error;
     }
   }
@@ -89,6 +96,10 @@ export class Decoder extends DynamicTableOwner {
     const listLimit = this.maxHeaderListSize;
     let listSize = 0;
     let overLimit = false;
+    // Past the list limit or an empty name: the rest of the block is parsed (tables stay in sync) but not kept.
+    let discard = false;
+    let emptyNameAt = -1;
+    let fieldCount = 0;
     let atBlockStart = true;
 
     while (r.pos < r.end) {
@@ -132,9 +143,10 @@ export class Decoder extends DynamicTableOwner {
         // §6.2.2 without indexing (0000xxxx), §6.2.3 never indexed (0001xxxx)
         const index = readInteger(r, 4);
         if (atBlockStart) atBlockStart = this.endOfSizeUpdates();
-        if (overLimit) {
-          // Over the limit: validate and measure, but allocate nothing.
+        if (discard) {
+          // Discarding: validate and measure, but allocate nothing.
           listSize += ENTRY_OVERHEAD + (index === 0 ? skipStringLiteral(r) : this.nameAt(index).length) + skipStringLiteral(r);
+          if (listSize > listLimit) overLimit = true;
           continue;
         }
         name = index === 0 ? readStringLiteral(r) : this.nameAt(index);
@@ -143,9 +155,18 @@ export class Decoder extends DynamicTableOwner {
 
       // RFC 9113 §6.5.2: the size of a header list counts 32 octets of overhead per field.
       listSize += ENTRY_OVERHEAD + name.length + value.length;
+      fieldCount++;
       if (overLimit) continue;
       if (listSize > listLimit) {
-        overLimit = true;
+        // Over the limit wins over an empty name: far over it is an HPACK bomb (the caller's GOAWAY).
+        overLimit = discard = true;
+        headers.length = 0;
+        continue;
+      }
+      if (discard) continue;
+      if (name.length === 0 && this.rejectEmptyNames) {
+        emptyNameAt = fieldCount - 1;
+        discard = true;
         headers.length = 0;
         continue;
       }
@@ -154,6 +175,7 @@ export class Decoder extends DynamicTableOwner {
 
     if (atBlockStart) this.endOfSizeUpdates();
     if (overLimit) throw new HeaderListTooLargeError(listSize, listLimit);
+    if (emptyNameAt >= 0) throw new EmptyHeaderNameError(emptyNameAt);
     return headers;
   }
 

@@ -52,3 +52,20 @@ export class HeaderListTooLargeError extends Error {
     return this.size >= FAR_OVER_LIMIT_FACTOR * this.limit;
   }
 }
+
+/**
+ * The block carried a field with an empty name, and the decoder was told to reject those (HTTP/2 forbids them,
+ * RFC 9113 §8.2.1; HPACK itself allows them). Like HeaderListTooLargeError the block was processed to its end
+ * without materialising any more fields, so the table is in sync and only the stream is malformed. Cheap on
+ * purpose: a flood of blocks full of empty names (CVE-2019-9516) costs parsing, not allocation.
+ */
+export class EmptyHeaderNameError extends Error {
+  override name = 'EmptyHeaderNameError';
+  /** The position of the first empty-named field in the block (0-based, size updates not counted). */
+  readonly fieldIndex: number;
+
+  constructor(fieldIndex: number) {
+    super(`empty header field name (field ${fieldIndex})`);
+    this.fieldIndex = fieldIndex;
+  }
+}

@@ -1,6 +1,6 @@
 export { Decoder, type DecodedHeader, type DecoderOptions } from './decoder.js';
 export { Encoder, type EncoderOptions, type HeaderField } from './encoder.js';
-export { FAR_OVER_LIMIT_FACTOR, HeaderListTooLargeError, HpackError, type HpackErrorReason } from './errors.js';
+export { EmptyHeaderNameError, FAR_OVER_LIMIT_FACTOR, HeaderListTooLargeError, HpackError, type HpackErrorReason } from './errors.js';
 export { ByteReader } from './byte-reader.js';
 export { ByteWriter } from './byte-writer.js';
 export { MAX_INTEGER, readInteger, writeInteger } from './integer.js';

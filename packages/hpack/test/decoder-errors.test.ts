@@ -5,6 +5,7 @@ import * as assert from 'uvu/assert';
 import {
   ByteWriter,
   Decoder,
+  EmptyHeaderNameError,
   HeaderListTooLargeError,
   HpackError,
   type HpackErrorReason,
@@ -28,16 +29,19 @@ function expectHpackError(decoder: Decoder, block: Uint8Array, reason: HpackErro
   throw new Error('unreachable');
 }
 
-function expectTooLarge(decoder: Decoder, block: Uint8Array): HeaderListTooLargeError {
+/** Decodes a block that must fail with a non-fatal error of `kind` (the decoder stays in sync). */
+function expectThrown<E extends Error>(decoder: Decoder, block: Uint8Array, kind: new (...args: never[]) => E): E {
   try {
     decoder.decode(block);
   } catch (error) {
-    assert.instance(error, HeaderListTooLargeError);
-    return error as HeaderListTooLargeError;
+    assert.instance(error, kind);
+    return error as E;
   }
-  assert.unreachable('expected HeaderListTooLargeError');
+  assert.unreachable(`expected ${kind.name}`);
   throw new Error('unreachable');
 }
+
+const expectTooLarge = (decoder: Decoder, block: Uint8Array) => expectThrown(decoder, block, HeaderListTooLargeError);
 
 /** Each case: a block that must fail on a fresh decoder (after `setup`). */
 const malformed: Array<{ title: string; wire: string; reason: HpackErrorReason; setup?: (d: Decoder) => void }> = [
@@ -205,6 +209,39 @@ test('malformed data after the list limit is passed is still an HpackError', () 
   expectHpackError(decoder, hex('82 01 81 18'), 'huffman-padding-invalid');
   const other = new Decoder({ maxHeaderListSize: 10 });
   expectHpackError(other, hex('82 00 03 61'), 'truncated-string');
+});
+
+const expectEmptyName = (decoder: Decoder, block: Uint8Array) => expectThrown(decoder, block, EmptyHeaderNameError);
+
+test('empty names: allowed by default (RFC 7541), rejected after the block with rejectEmptyNames', () => {
+  const block = literalBlock([
+    [0x00, 'a', '1'],
+    [0x00, '', 'x'], // field 1: the first empty name
+    [0x40, 'k', 'v'], // still added to the table
+    [0x10, '', 'y'],
+  ]);
+  assert.equal(new Decoder().decode(block), [['a', '1'], ['', 'x'], ['k', 'v'], ['', 'y']]);
+
+  const decoder = new Decoder({ rejectEmptyNames: true });
+  const error = expectEmptyName(decoder, block);
+  assert.is(error.fieldIndex, 1);
+  assert.is(error.message, 'empty header field name (field 1)');
+  // Not a connection error: the table took the indexed literal and the next block decodes against it.
+  assert.equal(decoder.tableEntries(), [['k', 'v']]);
+  assert.equal(decoder.decode(hex('be 82')), [['k', 'v'], [':method', 'GET']]);
+});
+
+test('empty names: passing the list limit later in the block still reports the size (bombs stay GOAWAY-able)', () => {
+  const decoder = new Decoder({ rejectEmptyNames: true, maxHeaderListSize: 100 });
+  const error = expectTooLarge(decoder, literalBlock([[0x00, '', 'x'], [0x00, 'big', 'v'.repeat(70)]]));
+  assert.is(error.size, 33 + 105);
+  const again = expectTooLarge(decoder, literalBlock([[0x00, '', 'x'], [0x40, 'big', 'v'.repeat(70)]]));
+  assert.is(again.size, 33 + 105);
+  assert.equal(decoder.tableEntries(), [['big', 'v'.repeat(70)]]);
+});
+
+test('empty names: malformed data after the first empty name is still an HpackError', () => {
+  expectHpackError(new Decoder({ rejectEmptyNames: true }), hex('00 00 00 82 00 03 61'), 'truncated-string');
 });
 
 test('invalid settings are RangeErrors', () => {

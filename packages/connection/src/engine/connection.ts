@@ -23,7 +23,7 @@ import {
   type SettingsFrame,
   type WindowUpdateFrame,
 } from '@strand/frame';
-import { ByteWriter, Decoder, Encoder, HeaderListTooLargeError, HpackError } from '@strand/hpack';
+import { ByteWriter, Decoder, EmptyHeaderNameError, Encoder, HeaderListTooLargeError, HpackError } from '@strand/hpack';
 import { ReceiveWindow, SendWindow, sendable, type ReceiveWindowOptions } from '@strand/flow';
 import { createScheduler, parsePriority, type StreamScheduler } from '@strand/priority';
 import { StreamStore, StreamUsageError, isClosed, type Stream } from '@strand/stream';
@@ -134,7 +134,7 @@ export class H2Connection {
     if (this.role === 'client' && wanted.enablePush === undefined) wanted.enablePush = false;
     if (this.role === 'server') delete wanted.enablePush; // §6.5.2: only clients send ENABLE_PUSH meaningfully
     const maxList = wanted.maxHeaderListSize ?? Infinity;
-    this.hpackIn = new Decoder({ maxHeaderListSize: maxList });
+    this.hpackIn = new Decoder({ maxHeaderListSize: maxList, rejectEmptyNames: true });
     this.store = new StreamStore<StreamExt>(this.role, {
       closedMemory: this.limits.closedStreams,
       // Peer streams get fresh state; our own get the StreamExt that waited for them to open.
@@ -402,15 +402,21 @@ export class H2Connection {
     const bytes = concatBytes(block.fragments);
     let headers: HeaderList | null = null;
     let tooLarge: HeaderListTooLargeError | null = null;
+    // RFC 9113 §8.2.1: an empty field name makes the message malformed. The decoder stops keeping fields at the
+    // first one, so a flood of such blocks (CVE-2019-9516) allocates nothing.
+    let emptyName = '';
     try {
       headers = this.hpackIn.decode(bytes);
     } catch (error) {
       if (error instanceof HpackError) throw connectionError(ErrorCode.COMPRESSION_ERROR, error.message);
-      if (!(error instanceof HeaderListTooLargeError)) throw error;
-      if (error.farOverLimit) throw connectionError(ErrorCode.ENHANCE_YOUR_CALM, `header list of ${error.size} bytes, far over the limit of ${error.limit}`);
-      tooLarge = error;
+      if (error instanceof EmptyHeaderNameError) emptyName = error.message;
+      else if (!(error instanceof HeaderListTooLargeError)) throw error;
+      else {
+        if (error.farOverLimit) throw connectionError(ErrorCode.ENHANCE_YOUR_CALM, `header list of ${error.size} bytes, far over the limit of ${error.limit}`);
+        tooLarge = error;
+      }
     }
-    if (block.promisedId !== 0) return this.completePushPromise(block, headers, tooLarge);
+    if (block.promisedId !== 0) return this.completePushPromise(block, headers, tooLarge, emptyName);
     const id = block.streamId;
     const endStream = (block.flags & Flag.END_STREAM) !== 0;
     const stream = this.receiveOn(id, FrameType.HEADERS, block.flags);
@@ -431,6 +437,7 @@ export class H2Connection {
       }
       return this.resetLive(stream, ErrorCode.PROTOCOL_ERROR, tooLarge.message);
     }
+    if (emptyName) return this.malformed(stream, emptyName);
     const list = headers!;
     let kind: HeadersKind;
     const info = this.info;
@@ -471,9 +478,9 @@ export class H2Connection {
     this.afterTransition(stream);
   }
 
-  private completePushPromise(block: OpenBlock, headers: HeaderList | null, tooLarge: HeaderListTooLargeError | null): void {
+  private completePushPromise(block: OpenBlock, headers: HeaderList | null, tooLarge: HeaderListTooLargeError | null, emptyName: string): void {
     const promised = this.store.receivePushPromise(block.streamId, block.promisedId);
-    const error = tooLarge !== null ? tooLarge.message : checkHeaderBlock(headers!, 'push-request', this.info);
+    const error = tooLarge !== null ? tooLarge.message : emptyName || checkHeaderBlock(headers!, 'push-request', this.info);
     if (error) return this.resetLive(promised, ErrorCode.PROTOCOL_ERROR, error);
     promised.ext.method = this.info.method;
     if (this.store.get(block.streamId) === undefined) {

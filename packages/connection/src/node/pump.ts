@@ -6,6 +6,12 @@ import type { H2Event } from '../engine/events.js';
 const WRITE_BACKLOG_LIMIT = 1024 * 1024;
 /** A finished connection whose peer does not take its last bytes (GOAWAY) is destroyed after this long. */
 const LINGER_MS = 5000;
+/**
+ * After the connection finished, input is read and dropped (so closing does not answer the peer's late bytes with a
+ * TCP RST that could destroy our GOAWAY in flight) — but only this much: a flooding peer is then left unread, so it
+ * cannot make us allocate read buffers at its own rate until the linger timer fires.
+ */
+const LINGER_DISCARD_BYTES = 256 * 1024;
 
 /**
  * Moves bytes between one socket and one sans-IO H2Connection: socket data → receive() → events to `onEvents`;
@@ -22,13 +28,14 @@ export class EnginePump {
   private timerAt = Infinity;
   private ended = false;
   private lingerTimer: NodeJS.Timeout | null = null;
+  private discarded = 0;
   private readonly flushNow = () => {
     this.flushScheduled = false;
     this.flush();
   };
   private readonly onDrain = () => {
     this.waitingDrain = false;
-    if (this.socket.isPaused() && this.conn.wantRead) this.socket.resume();
+    if (this.socket.isPaused() && this.conn.wantRead && !this.conn.finished) this.socket.resume();
     this.flush();
   };
   private readonly onTimer = () => {
@@ -56,7 +63,11 @@ export class EnginePump {
 
   /** Feeds bytes to the engine (the pump calls it for socket data; h2c detection hands it the peeked bytes). */
   receive(chunk: Uint8Array): void {
-    if (this.ended) return;
+    if (this.ended || this.conn.finished) {
+      this.discarded += chunk.length;
+      if (this.discarded > LINGER_DISCARD_BYTES) this.socket.pause();
+      return;
+    }
     const events = this.conn.receive(chunk);
     this.deliver(events);
     this.flush();
