@@ -73,7 +73,7 @@ test('toHeaderObject: node shapes (:status number, set-cookie array, cookie "; "
   assert.is(h.cookie, 'x=1; y=2');
   assert.is(h.accept, 'text/html, application/json');
   assert.is(h['content-type'], 'text/plain');
-  assert.is(Object.getPrototypeOf(h), null);
+  for (const key of ['toString', 'hasOwnProperty', 'constructor', '__proto__']) assert.not.ok(key in h, `inherited ${key}`);
   assert.equal((h as Record<symbol, unknown>)[sensitiveHeaders], []);
   assert.is(raw.length, 18);
   assert.equal(raw.slice(0, 4), [':status', '404', 'set-cookie', 'a=1']);

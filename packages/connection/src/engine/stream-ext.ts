@@ -13,12 +13,15 @@ export const RecvPhase = {
 } as const;
 
 /** The engine's state for one stream, kept in `Stream.ext` of @strand/stream. */
+/** The empty queue every stream starts with (frozen: a stray push throws instead of sharing data). */
+const NO_QUEUE: Uint8Array[] = Object.freeze([]) as unknown as Uint8Array[];
+
 export class StreamExt {
   readonly id: number;
   send: SendWindow;
   recv: ReceiveWindow;
   /** Outbound DATA not yet framed: chunks from `head` on; `headOffset` bytes of the first are already sent. */
-  queue: Uint8Array[] = [];
+  queue: Uint8Array[] = NO_QUEUE; // shared until the first enqueue: bodiless streams allocate none
   head = 0;
   headOffset = 0;
   queuedBytes = 0;
@@ -60,6 +63,7 @@ export class StreamExt {
   /** Appends outbound data (kept by reference). */
   enqueue(data: Uint8Array): void {
     if (data.length === 0) return;
+    if (this.queue === NO_QUEUE) this.queue = [];
     this.queue.push(data);
     this.queuedBytes += data.length;
   }
@@ -93,7 +97,7 @@ export class StreamExt {
   }
 
   clearQueue(): void {
-    this.queue.length = 0;
+    if (this.queue !== NO_QUEUE) this.queue.length = 0;
     this.head = 0;
     this.headOffset = 0;
     this.queuedBytes = 0;
