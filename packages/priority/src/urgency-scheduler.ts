@@ -63,16 +63,16 @@ function urgencyOf(p: Priority): number {
 export class UrgencyScheduler implements StreamScheduler {
   readonly kind = 'rfc9218';
   private readonly streams = new Map<number, StreamEntry>();
-  private readonly levels: UrgencyLevel[] = [];
+  /** Created on first use: most connections only ever use the default urgency (small idle footprint). */
+  private readonly levels: Array<UrgencyLevel | undefined> = [undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined];
   /** Bit u set when urgency u has a ready stream. */
   private readyMask = 0;
   private ready = 0;
   /** PRIORITY_UPDATE values for streams that are not open yet (RFC 9218 §7.1), oldest first. */
-  private readonly pending = new Map<number, Priority>();
+  private pending: Map<number, Priority> | null = null;
   private readonly maxPending: number;
 
   constructor(options: UrgencySchedulerOptions = {}) {
-    for (let u = 0; u <= MAX_URGENCY; u++) this.levels.push(new UrgencyLevel());
     this.maxPending = options.maxPendingUpdates ?? DEFAULT_MAX_PENDING_UPDATES;
   }
 
@@ -89,7 +89,7 @@ export class UrgencyScheduler implements StreamScheduler {
   priorityOf(id: number): Priority | undefined {
     const e = this.streams.get(id);
     if (e !== undefined) return { urgency: e.urgency, incremental: e.incremental };
-    const p = this.pending.get(id);
+    const p = this.pending?.get(id);
     return p === undefined ? undefined : { urgency: p.urgency, incremental: p.incremental };
   }
 
@@ -102,8 +102,8 @@ export class UrgencyScheduler implements StreamScheduler {
       if (signal !== undefined) this.update(id, signal);
       return;
     }
-    let p = this.pending.get(id);
-    if (p !== undefined) this.pending.delete(id);
+    let p = this.pending?.get(id);
+    if (p !== undefined) this.pending!.delete(id);
     else if (signal !== undefined && !isDependency(signal)) p = signal;
     const entry =
       p === undefined
@@ -119,12 +119,14 @@ export class UrgencyScheduler implements StreamScheduler {
     const incremental = signal.incremental === true;
     const e = this.streams.get(id);
     if (e === undefined) {
-      this.pending.delete(id);
-      if (this.pending.size >= this.maxPending) {
-        const oldest = this.pending.keys().next();
-        if (!oldest.done) this.pending.delete(oldest.value);
+      if (this.maxPending === 0) return;
+      const pending = (this.pending ??= new Map());
+      pending.delete(id);
+      if (pending.size >= this.maxPending) {
+        const oldest = pending.keys().next();
+        if (!oldest.done) pending.delete(oldest.value);
       }
-      if (this.maxPending > 0) this.pending.set(id, { urgency, incremental });
+      pending.set(id, { urgency, incremental });
       return;
     }
     if (e.urgency === urgency && e.incremental === incremental) return;
@@ -138,7 +140,7 @@ export class UrgencyScheduler implements StreamScheduler {
   close(id: number): void {
     const e = this.streams.get(id);
     if (e === undefined) {
-      this.pending.delete(id);
+      this.pending?.delete(id);
       return;
     }
     if (e.ready) this.unqueue(e);
@@ -191,7 +193,7 @@ export class UrgencyScheduler implements StreamScheduler {
   }
 
   private enqueue(e: StreamEntry): void {
-    const level = this.levels[e.urgency]!;
+    const level = (this.levels[e.urgency] ??= new UrgencyLevel());
     e.ready = true;
     this.ready++;
     this.readyMask |= 1 << e.urgency;

@@ -97,11 +97,13 @@ export class H2Connection {
   private gotPeerSettings = false;
   private block: OpenBlock | null = null;
   private readonly pendingOpens: StreamExt[] = [];
-  private readonly pendingById = new Map<number, StreamExt>();
+  /** Local streams waiting for a concurrency slot, by id (client side; created on first use). */
+  private pendingById: Map<number, StreamExt> | null = null;
   private nextStreamId: number;
   /** Streams with data that wait for the connection window to open. */
   private readonly blockedOnConnection = new Set<number>();
-  private readonly pings = new Map<string, number>();
+  /** Our PINGs awaiting their ACK: payload key → sent at (created on first ping). */
+  private pings: Map<string, number> | null = null;
   private pingCounter = 0;
   /** Last-stream-id of the GOAWAY we sent (MAX while only announcing a graceful shutdown), -1 before. */
   private goawaySentLastId = -1;
@@ -593,9 +595,9 @@ export class H2Connection {
       return;
     }
     const key = pingKey(frame.opaqueData);
-    const sentAt = this.pings.get(key);
+    const sentAt = this.pings?.get(key);
     if (sentAt === undefined) return;
-    this.pings.delete(key);
+    this.pings!.delete(key);
     const rtt = this.now() - sentAt;
     if (key === this.gracefulPing) {
       this.gracefulPing = '';
@@ -620,7 +622,7 @@ export class H2Connection {
       }
     }
     for (const ext of this.pendingOpens) {
-      this.pendingById.delete(ext.id);
+      this.pendingById?.delete(ext.id);
       this.events.push({ type: 'streamReset', streamId: ext.id, errorCode: ErrorCode.REFUSED_STREAM, remote: true, retryable: true, message: 'connection is going away' });
       this.events.push({ type: 'streamClosed', streamId: ext.id });
     }
@@ -718,7 +720,7 @@ export class H2Connection {
     ext.sentEnd = ext.pendingEndStream;
     for (const [name, value] of headers) if (name === ':method') ext.method = value;
     this.pendingOpens.push(ext);
-    this.pendingById.set(id, ext);
+    (this.pendingById ??= new Map()).set(id, ext);
     this.openPending();
     return id;
   }
@@ -775,9 +777,9 @@ export class H2Connection {
 
   /** Resets a stream with RST_STREAM (CANCEL by default). */
   rstStream(streamId: number, code: number = ErrorCode.CANCEL): void {
-    const pending = this.pendingById.get(streamId);
+    const pending = this.pendingById?.get(streamId);
     if (pending !== undefined) {
-      this.pendingById.delete(streamId);
+      this.pendingById!.delete(streamId);
       this.pendingOpens.splice(this.pendingOpens.indexOf(pending), 1);
       this.events.push({ type: 'streamClosed', streamId });
       return;
@@ -790,7 +792,7 @@ export class H2Connection {
   ping(payload?: Uint8Array): Uint8Array {
     const data = payload ?? pingPayload(++this.pingCounter);
     if (this.fatal) return data; // nothing is written after an error GOAWAY (§5.4.1)
-    this.pings.set(pingKey(data), this.now());
+    (this.pings ??= new Map()).set(pingKey(data), this.now());
     this.writer.ping(data, false);
     return data;
   }
@@ -1007,7 +1009,7 @@ export class H2Connection {
   private openPending(): void {
     while (this.pendingOpens.length > 0 && this.store.canOpenLocal()) {
       const ext = this.pendingOpens.shift()!;
-      this.pendingById.delete(ext.id);
+      this.pendingById?.delete(ext.id);
       this.activate(ext); // windows from the settings in force when the stream really opens, not when queued
       const headers = ext.pendingHeaders!;
       ext.pendingHeaders = null;
@@ -1129,7 +1131,7 @@ export class H2Connection {
   }
 
   private extOf(streamId: number): StreamExt | undefined {
-    return this.store.get(streamId)?.ext ?? this.pendingById.get(streamId);
+    return this.store.get(streamId)?.ext ?? this.pendingById?.get(streamId);
   }
 
   private checkCanOpen(): void {

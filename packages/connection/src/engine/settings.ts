@@ -16,6 +16,14 @@ export interface Settings {
   custom: Map<number, number>;
 }
 
+/** No custom settings: one shared map for every connection (copy on write in applySetting), refusing changes. */
+class NoCustomSettings extends Map<number, number> {
+  override set(): this {
+    throw new TypeError('the shared empty custom-settings map is read-only');
+  }
+}
+const NO_CUSTOM: Map<number, number> = new NoCustomSettings();
+
 /** The values every side starts from before any SETTINGS frame (RFC 9113 §6.5.2). */
 export function defaultSettings(): Settings {
   return {
@@ -27,7 +35,7 @@ export function defaultSettings(): Settings {
     maxHeaderListSize: Infinity,
     enableConnectProtocol: false,
     noRfc7540Priorities: false,
-    custom: new Map(),
+    custom: NO_CUSTOM,
   };
 }
 
@@ -60,6 +68,7 @@ export function applySetting(s: Settings, id: number, value: number): void {
       break;
     default:
       // §6.5.2: unknown settings are ignored by the protocol, but reported to the application.
+      if (s.custom === NO_CUSTOM) s.custom = new Map();
       s.custom.set(id, value);
   }
 }
@@ -87,5 +96,5 @@ export function settingsDiff(from: Settings, to: Partial<Settings>): Array<[numb
 }
 
 export function cloneSettings(s: Settings): Settings {
-  return { ...s, custom: new Map(s.custom) };
+  return { ...s, custom: s.custom.size === 0 ? NO_CUSTOM : new Map(s.custom) };
 }

@@ -13,15 +13,43 @@ const LINGER_MS = 5000;
  */
 const LINGER_DISCARD_BYTES = 256 * 1024;
 
+/** The pump of a socket, for the socket listeners below (shared functions: no closures per connection). */
+const kPump = Symbol('strand.pump');
+/** What the shared listeners and the flush queue call on a pump, whatever its receiver type. */
+interface PumpHooks {
+  receive(chunk: Uint8Array): void;
+  onDrain(): void;
+  onClose(): void;
+  onTimer(): void;
+  flushScheduledNow(): void;
+}
+type PumpedSocket = Socket & { [kPump]: PumpHooks };
+
 /**
- * Moves bytes between one socket and one sans-IO H2Connection: socket data → receive() → events to `onEvents`;
- * pull() → one corked batch of writes. Pauses reading while the socket's write backlog is high, so the engine never
- * buffers without bound. One pump per connection; no per-frame closures.
+ * Pumps that asked for a flush in this tick, flushed together from one microtask: one shared callback instead of a
+ * closure per connection, and every connection's writes of a tick leave in the same turn of the loop.
  */
-export class EnginePump {
+let flushQueue: PumpHooks[] = [];
+let flushQueued = false;
+function flushScheduledPumps(): void {
+  // A flush may schedule again (an application call inside an event): those go to a fresh queue and microtask.
+  const pumps = flushQueue;
+  flushQueue = [];
+  flushQueued = false;
+  for (let i = 0; i < pumps.length; i++) pumps[i]!.flushScheduledNow();
+}
+
+/**
+ * Moves bytes between one socket and one sans-IO H2Connection: socket data → receive() → events to `onEvents`
+ * (called with `receiver` as `this` when one is given, so a caller needs no closure either); pull() → one corked
+ * batch of writes. Pauses reading while the socket's write backlog is high, so the engine never buffers without
+ * bound. One pump per connection; no per-frame or per-connection closures.
+ */
+export class EnginePump<R = unknown> {
   readonly socket: Socket;
   readonly conn: H2Connection;
-  private readonly onEvents: (events: H2Event[]) => void;
+  private readonly onEvents: (this: R, events: H2Event[]) => void;
+  private readonly receiver: R;
   private flushScheduled = false;
   private waitingDrain = false;
   private timer: NodeJS.Timeout | null = null;
@@ -29,34 +57,17 @@ export class EnginePump {
   private ended = false;
   private lingerTimer: NodeJS.Timeout | null = null;
   private discarded = 0;
-  private readonly flushNow = () => {
-    this.flushScheduled = false;
-    this.flush();
-  };
-  private readonly onDrain = () => {
-    this.waitingDrain = false;
-    if (this.socket.isPaused() && this.conn.wantRead && !this.conn.finished) this.socket.resume();
-    this.flush();
-  };
-  private readonly onTimer = () => {
-    this.timer = null;
-    this.timerAt = Infinity;
-    this.conn.tick();
-    this.deliver(this.conn.takeEvents());
-    this.flush();
-  };
 
-  constructor(socket: Socket, conn: H2Connection, onEvents: (events: H2Event[]) => void, head?: Uint8Array) {
+  constructor(socket: Socket, conn: H2Connection, onEvents: (this: R, events: H2Event[]) => void, head?: Uint8Array, receiver?: R) {
     this.socket = socket;
     this.conn = conn;
     this.onEvents = onEvents;
+    this.receiver = receiver as R;
+    (socket as PumpedSocket)[kPump] = this;
     socket.setNoDelay(true);
-    socket.on('data', (chunk: Buffer) => this.receive(chunk));
-    socket.on('drain', this.onDrain);
-    socket.on('close', () => {
-      this.stop();
-      if (this.lingerTimer !== null) clearTimeout(this.lingerTimer);
-    });
+    socket.on('data', onSocketData);
+    socket.on('drain', onSocketDrain);
+    socket.on('close', onSocketClose);
     if (head !== undefined && head.length > 0) this.receive(head);
     this.schedule();
   }
@@ -77,7 +88,39 @@ export class EnginePump {
   schedule(): void {
     if (this.flushScheduled || this.ended) return;
     this.flushScheduled = true;
-    queueMicrotask(this.flushNow);
+    flushQueue.push(this);
+    if (!flushQueued) {
+      flushQueued = true;
+      queueMicrotask(flushScheduledPumps);
+    }
+  }
+
+  /** @internal The scheduled flush (flushScheduledPumps). */
+  flushScheduledNow(): void {
+    this.flushScheduled = false;
+    this.flush();
+  }
+
+  /** @internal The socket drained: resume reading if we paused it, write what waited. */
+  onDrain(): void {
+    this.waitingDrain = false;
+    if (this.socket.isPaused() && this.conn.wantRead && !this.conn.finished) this.socket.resume();
+    this.flush();
+  }
+
+  /** @internal The engine's next deadline came (armTimer). */
+  onTimer(): void {
+    this.timer = null;
+    this.timerAt = Infinity;
+    this.conn.tick();
+    this.deliver(this.conn.takeEvents());
+    this.flush();
+  }
+
+  /** @internal The socket closed. */
+  onClose(): void {
+    this.stop();
+    if (this.lingerTimer !== null) clearTimeout(this.lingerTimer);
   }
 
   /** Writes what the engine has, in one corked batch. */
@@ -114,12 +157,12 @@ export class EnginePump {
   }
 
   private deliver(events: H2Event[]): void {
-    if (events.length > 0) this.onEvents(events);
+    if (events.length > 0) this.onEvents.call(this.receiver, events);
   }
 
   private linger(): void {
     if (this.lingerTimer !== null) return;
-    this.lingerTimer = setTimeout(() => this.socket.destroy(), LINGER_MS);
+    this.lingerTimer = setTimeout(destroySocket, LINGER_MS, this.socket);
     this.lingerTimer.unref();
   }
 
@@ -131,7 +174,7 @@ export class EnginePump {
     this.timer = null;
     this.timerAt = deadline;
     if (deadline !== Infinity) {
-      this.timer = setTimeout(this.onTimer, Math.max(0, deadline - Date.now()));
+      this.timer = setTimeout(onPumpTimer, Math.max(0, deadline - Date.now()), this);
       this.timer.unref();
     }
   }
@@ -143,4 +186,24 @@ export class EnginePump {
     if (this.timer !== null) clearTimeout(this.timer);
     this.timer = null;
   }
+}
+
+function onSocketData(this: PumpedSocket, chunk: Buffer): void {
+  this[kPump].receive(chunk);
+}
+
+function onSocketDrain(this: PumpedSocket): void {
+  this[kPump].onDrain();
+}
+
+function onSocketClose(this: PumpedSocket): void {
+  this[kPump].onClose();
+}
+
+function onPumpTimer(pump: PumpHooks): void {
+  pump.onTimer();
+}
+
+function destroySocket(socket: Socket): void {
+  socket.destroy();
 }

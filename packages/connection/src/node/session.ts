@@ -56,12 +56,12 @@ export abstract class Http2Session extends EventEmitter {
   /** @internal The code streams are reset with when the session is destroyed. */
   destroyCode: number = ErrorCode.NO_ERROR;
 
-  protected pump: EnginePump | null = null;
+  protected pump: EnginePump<Http2Session> | null = null;
   protected readonly streams = new Map<number, Http2Stream>();
-  private readonly pings = new Map<string, PingCallback>();
+  /** PING callbacks by payload, created on the first ping(). */
+  private pings: Map<string, PingCallback> | null = null;
   private readonly settingsQueue: Array<{ callback: SettingsCallback | null; sentAt: number }> = [];
   private error: Error | null = null;
-  private readonly onEvents = (events: H2Event[]) => this.dispatch(events);
 
   constructor(role: 'server' | 'client', socket: Socket, options: SessionOptions) {
     super();
@@ -81,15 +81,17 @@ export abstract class Http2Session extends EventEmitter {
     });
     this.settingsQueue.push({ callback: null, sentAt: Date.now() });
     this.alpnProtocol = socket instanceof TLSSocket ? 'h2' : 'h2c';
-    socket.on('error', onSocketError.bind(this));
-    socket.on('close', onSocketClose.bind(this));
-    socket.on('timeout', onSocketTimeout.bind(this));
+    // Shared listeners that find the session on the socket: no bound functions per connection.
+    (socket as SessionSocket)[kSession] = this;
+    socket.on('error', onSocketError);
+    socket.on('close', onSocketClose);
+    socket.on('timeout', onSocketTimeout);
   }
 
   /** @internal Starts moving bytes; `head` are bytes already read from the socket (preface sniffing). */
   start(head?: Uint8Array): void {
     if (this.pump !== null || this.destroyed) return;
-    this.pump = new EnginePump(this.socket, this.conn, this.onEvents);
+    this.pump = new EnginePump<Http2Session>(this.socket, this.conn, dispatchEvents, undefined, this);
     // Fed after the pump is known, so events it causes (a connection error) can flush through it.
     if (head !== undefined && head.length > 0) this.pump.receive(head);
   }
@@ -130,7 +132,7 @@ export abstract class Http2Session extends EventEmitter {
       throw nodeError('ERR_HTTP2_PING_LENGTH', 'HTTP2 ping payload must be 8 bytes', RangeError);
     }
     const sent = this.conn.ping(payload);
-    if (callback !== undefined) this.pings.set(pingKey(sent), callback);
+    if (callback !== undefined) (this.pings ??= new Map()).set(pingKey(sent), callback);
     this.schedule();
     return true;
   }
@@ -208,7 +210,8 @@ export abstract class Http2Session extends EventEmitter {
 
   // ------------------------------------------------------------------ engine events
 
-  private dispatch(events: H2Event[]): void {
+  /** @internal The engine's events, from the pump. */
+  dispatchEvents(events: H2Event[]): void {
     for (let i = 0; i < events.length; i++) {
       const e = events[i]!;
       switch (e.type) {
@@ -251,9 +254,9 @@ export abstract class Http2Session extends EventEmitter {
           break;
         case 'pingAck': {
           const key = pingKey(e.payload);
-          const callback = this.pings.get(key);
+          const callback = this.pings?.get(key);
           if (callback !== undefined) {
-            this.pings.delete(key);
+            this.pings!.delete(key);
             callback(null, e.rttMs, Buffer.from(e.payload));
           }
           break;
@@ -328,10 +331,11 @@ export abstract class Http2Session extends EventEmitter {
   }
 
   private cancelPings(): void {
-    if (this.pings.size === 0) return;
+    const pings = this.pings;
+    if (pings === null || pings.size === 0) return;
     const error = nodeError('ERR_HTTP2_PING_CANCEL', 'HTTP2 ping cancelled');
-    for (const callback of this.pings.values()) callback(error, 0, Buffer.alloc(8));
-    this.pings.clear();
+    for (const callback of pings.values()) callback(error, 0, Buffer.alloc(8));
+    pings.clear();
   }
 
   /** @internal Socket gone: close what is left (streams reset as CANCEL, like node), then 'close'. */
@@ -352,18 +356,26 @@ export abstract class Http2Session extends EventEmitter {
   }
 }
 
-function onSocketError(this: Http2Session, error: Error): void {
+const kSession = Symbol('strand.session');
+type SessionSocket = Socket & { [kSession]: Http2Session };
+
+function dispatchEvents(this: Http2Session, events: H2Event[]): void {
+  this.dispatchEvents(events);
+}
+
+function onSocketError(this: SessionSocket, error: Error): void {
+  const session = this[kSession];
   // A reset after GOAWAY is the peer's normal way out: not an error worth reporting.
-  if ((error as { code?: string }).code === 'ECONNRESET' && this.closed) return this.destroy();
-  this.destroy(error);
+  if ((error as { code?: string }).code === 'ECONNRESET' && session.closed) return session.destroy();
+  session.destroy(error);
 }
 
-function onSocketClose(this: Http2Session): void {
-  this.onSocketGone();
+function onSocketClose(this: SessionSocket): void {
+  this[kSession].onSocketGone();
 }
 
-function onSocketTimeout(this: Http2Session): void {
-  this.emit('timeout');
+function onSocketTimeout(this: SessionSocket): void {
+  this[kSession].emit('timeout');
 }
 
 function emitSessionError(session: Http2Session, error: Error): void {
