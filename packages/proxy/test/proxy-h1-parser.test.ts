@@ -114,4 +114,33 @@ test('a connection closed mid-body is an error; Transfer-Encoding with Content-L
   assert.not.ok(both.parser.reusable);
 });
 
+test('a connection reuses the fields of identical lines and re-reads changed ones (status line too)', () => {
+  const heads: Array<[number, HeaderList]> = [];
+  const sink: ResponseSink = {
+    onInformational: () => undefined,
+    onHead: (s: number, h: HeaderList) => heads.push([s, h]),
+    onBody: () => undefined,
+    onComplete: () => undefined,
+  };
+  const parser = new ResponseParser(sink);
+  const send = (text: string) => {
+    parser.expect('GET');
+    parser.push(Buffer.from(text, 'latin1'));
+  };
+  send('HTTP/1.1 200 OK\r\nServer: b\r\nContent-Length: 2\r\nX-Id: 1\r\n\r\nok');
+  send('HTTP/1.1 200 OK\r\nServer: b\r\nContent-Length: 2\r\nX-Id: 2\r\n\r\nok');
+  send('HTTP/1.1 404 Not Found\r\nServer: b\r\nContent-Length: 0\r\n\r\n');
+  assert.equal(heads.map(([s, h]) => [s, h]), [
+    [200, [['server', 'b'], ['content-length', '2'], ['x-id', '1']]],
+    [200, [['server', 'b'], ['content-length', '2'], ['x-id', '2']]],
+    [404, [['server', 'b'], ['content-length', '0']]],
+  ]);
+  const [first, second, third] = heads.map(([, h]) => h) as [HeaderList, HeaderList, HeaderList];
+  assert.ok(second[0] === first[0] && second[1] === first[1], 'identical lines give the same field');
+  assert.ok(second[2] !== first[2] && third[1] !== first[1], 'changed lines are parsed again');
+  assert.ok(third[0] === first[0]);
+  // A cached line does not vouch for different bytes at its position: they are validated again.
+  assert.throws(() => send('HTTP/1.1 200 OK\r\nServer b\r\nContent-Length: 0\r\n\r\n'));
+});
+
 test.run();

@@ -186,6 +186,31 @@ for (const mode of ['rst', 'goaway'] as const) {
   });
 }
 
+test('HTTP/1.1 pool: a kept-alive connection is reused, and closed once idle for the cluster idle timeout', async () => {
+  const backend = await httpBackend((_q, s) => s.end('ok'));
+  let opened = 0;
+  let closed = 0;
+  backend.server.on('connection', (socket: net.Socket) => {
+    opened++;
+    socket.on('close', () => closed++);
+  });
+  const idle = { connectMs: 2000, requestMs: 0, idleMs: 80 };
+  const proxy = await startProxy(config([listener('p')], [route('r', 'c', '/')], [cluster('c', 'http', [backend.port], { timeouts: idle })]), { router: standInRouter });
+  const port = proxy.ports.get('p')!;
+  for (let i = 0; i < 3; i++) {
+    assert.is((await h1Request(port, { path: '/' })).body.toString(), 'ok');
+    await sleep(20);
+  }
+  assert.is(opened, 1);
+  assert.is(closed, 0);
+  await sleep(300);
+  assert.is(closed, 1);
+  assert.is((await h1Request(port, { path: '/' })).body.toString(), 'ok');
+  assert.is(opened, 2);
+  await proxy.shutdown(50);
+  await backend.close();
+});
+
 test('status-code retry (route retry policy): 503 then 200', async () => {
   let n = 0;
   const backend = await httpBackend((_q, s) => {

@@ -84,7 +84,7 @@ export function applyRequestFilters(result: RouteResult, headers: HeaderPairs, p
         if (f.path !== null) out.path = rewritePath(path, f.path, result);
         if (f.hostname !== null) {
           out.authority = f.hostname;
-          for (const h of headers) if (h[0] === 'host') h[1] = f.hostname;
+          for (let i = 0; i < headers.length; i++) if (headers[i]![0] === 'host') headers[i] = ['host', f.hostname]; // fields may be shared: replace, never modify
         }
         break;
       case 'RequestRedirect':

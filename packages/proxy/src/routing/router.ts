@@ -109,7 +109,7 @@ export class Router {
    * The route for `req`, or null (404). `random` in [0, 1) picks the backend by weight (default Math.random()).
    * The returned RouteResult is shared and must not be modified.
    */
-  match(req: RouteRequest, random: number = Math.random()): RouteResult | null {
+  match(req: RouteRequest, random?: number): RouteResult | null {
     const list = this.candidates(req.listener, req.authority);
     const path = req.path;
     const q = path.indexOf('?');
@@ -184,10 +184,10 @@ export class Router {
 }
 
 /** The weighted backend choice: `random` in [0, 1). */
-export function pick(c: CompiledMatch, random: number): RouteResult {
+export function pick(c: CompiledMatch, random?: number): RouteResult {
   const results = c.results;
   if (results.length === 1) return results[0]!;
-  const target = random * c.totalWeight;
+  const target = (random ?? Math.random()) * c.totalWeight;
   const cumulative = c.cumulative;
   for (let i = 0; i < cumulative.length; i++) if (target < cumulative[i]!) return results[i]!;
   return results[results.length - 1]!;

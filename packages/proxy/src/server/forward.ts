@@ -42,7 +42,9 @@ export class Forwarder implements ClientHandler, UpstreamHandler {
   private readonly client: ClientStream;
   private readonly gen: Generation;
   private readonly env: ForwardEnv;
-  private readonly startTime = Date.now();
+  /** Someone consumes LogRecords and timings (observer.wantsRecords): otherwise no clock is read per request. */
+  private readonly records: boolean;
+  private readonly startTime: number;
   // What the access log and metrics get at the end (a LogRecord is built only when someone listens).
   private status = 0;
   private responseDurationMs: number | null = null;
@@ -72,7 +74,9 @@ export class Forwarder implements ClientHandler, UpstreamHandler {
   private webDecoder: Base64Decoder | null = null;
   private webEncoder: Base64Encoder | null = null;
   // request body
-  private replay: Uint8Array[] | null = [];
+  /** The request body seen so far is kept (up to REPLAY_LIMIT) and the request may be retried. */
+  private replayable = true;
+  private replay: Uint8Array[] | null = null;
   private replayBytes = 0;
   private requestEnded = false;
   private requestTrailers: HeaderList | null = null;
@@ -95,6 +99,8 @@ export class Forwarder implements ClientHandler, UpstreamHandler {
     this.client = client;
     this.gen = generation;
     this.env = env;
+    this.records = env.observer.wantsRecords;
+    this.startTime = this.records ? Date.now() : 0;
   }
 
   start(): void {
@@ -144,7 +150,7 @@ export class Forwarder implements ClientHandler, UpstreamHandler {
 
     let headers = filtered.headers;
     // x-request-id: generated when missing (by the header translation, unless the access log wants to see it).
-    if (this.env.observer.wantsRecords && headerValue(headers, 'x-request-id') === undefined) {
+    if (this.records && headerValue(headers, 'x-request-id') === undefined) {
       headers = headers === head.headers ? headers.slice() : headers;
       headers.push(['x-request-id', nextRequestId()]);
       this.requestHeaders = headers;
@@ -188,7 +194,7 @@ export class Forwarder implements ClientHandler, UpstreamHandler {
     host.active++;
     this.attempts++;
     this.hostLabel = host.label;
-    this.attemptStart = Date.now();
+    if (this.records) this.attemptStart = Date.now();
     const replaying = this.attempts > 1;
     const endStream = this.requestEnded && this.replayBytes === 0 && this.requestTrailers === null;
     let upstream: UpstreamRequest;
@@ -203,7 +209,7 @@ export class Forwarder implements ClientHandler, UpstreamHandler {
     if (!replaying || endStream) return;
     // A retry: send what the client already sent, then carry on.
     let ok = true;
-    for (const chunk of this.replay!) ok = upstream.write(this.toBackend(chunk));
+    if (this.replay !== null) for (const chunk of this.replay) ok = upstream.write(this.toBackend(chunk));
     if (this.requestEnded) this.endUpstreamRequest();
     if (ok && this.unackedClient > 0) {
       const n = this.unackedClient;
@@ -234,7 +240,7 @@ export class Forwarder implements ClientHandler, UpstreamHandler {
     this.upstream = null;
     if (this.host !== null) {
       this.host.active--;
-      this.env.observer.metrics.upstreamRequest(this.cluster!.name, this.host.label, code, Date.now() - this.attemptStart);
+      if (this.records) this.env.observer.metrics.upstreamRequest(this.cluster!.name, this.host.label, code, Date.now() - this.attemptStart);
     }
   }
 
@@ -251,11 +257,12 @@ export class Forwarder implements ClientHandler, UpstreamHandler {
       this.addFlag('RL');
       return this.abortResponse(GrpcStatus.RESOURCE_EXHAUSTED, 'request body too large');
     }
-    if (this.replay !== null) {
+    if (this.replayable) {
       if (this.replayBytes + n <= REPLAY_LIMIT) {
-        this.replay.push(chunk);
+        (this.replay ??= []).push(chunk);
         this.replayBytes += n;
       } else {
+        this.replayable = false;
         this.replay = null;
       }
     }
@@ -263,7 +270,7 @@ export class Forwarder implements ClientHandler, UpstreamHandler {
     if (upstream === null) {
       // Between attempts: held (bounded by the replay limit) and acknowledged once the next attempt took it.
       this.unackedClient += n;
-      if (this.replay === null && this.retryTimer !== null) this.localReply(503, 'upstream unavailable and the request body is too large to retry', 'URX', 'retry_body_too_large');
+      if (!this.replayable && this.retryTimer !== null) this.localReply(503, 'upstream unavailable and the request body is too large to retry', 'URX', 'retry_body_too_large');
       return;
     }
     if (upstream.write(this.toBackend(chunk))) this.client.bodyConsumed(n);
@@ -318,14 +325,14 @@ export class Forwarder implements ClientHandler, UpstreamHandler {
     const cluster = this.cluster!;
     if (status >= 500) this.reportFailure();
     else cluster.reportSuccess(this.host!);
-    if (this.statusRetryCodes !== null && this.statusRetryCodes.includes(status) && this.retriesLeft > 0 && this.requestEnded && this.replay !== null) {
+    if (this.statusRetryCodes !== null && this.statusRetryCodes.includes(status) && this.retriesLeft > 0 && this.requestEnded && this.replayable) {
       upstream.abort();
       this.upstreamDone(status);
       return this.retry();
     }
     this.responseStarted = true;
     this.status = status;
-    this.responseDurationMs = Date.now() - this.startTime;
+    if (this.records) this.responseDurationMs = Date.now() - this.startTime;
     this.details = 'via_upstream';
     let out = downstreamResponseHeaders(headers, upstream.version, true, status);
     if (this.result!.route.filters.length > 0) out = applyResponseFilters(this.result!, out);
@@ -377,7 +384,7 @@ export class Forwarder implements ClientHandler, UpstreamHandler {
     if (error.kind !== 'refused') this.reportFailure();
     this.failure = error.message;
     if (!this.responseStarted) {
-      if (error.retryable && this.retriesLeft > 0 && this.replay !== null) return this.retry();
+      if (error.retryable && this.retriesLeft > 0 && this.replayable) return this.retry();
       const flag = error.retryable && this.attempts > 1 ? 'URX' : error.kind === 'connect' ? 'UF' : error.kind === 'timeout' ? 'UT' : error.kind === 'protocol' ? 'UPE' : 'UC';
       const status = error.kind === 'timeout' ? 504 : error.kind === 'connect' || error.kind === 'refused' ? 503 : 502;
       return this.localReply(status, error.message, flag, `upstream_${error.kind}`);
@@ -524,7 +531,7 @@ export class Forwarder implements ClientHandler, UpstreamHandler {
     this.unackedClient = 0;
     const observer = this.env.observer;
     observer.metrics.streamClosed(client.head.listener);
-    if (observer.wantsRecords) observer.requestFinished(this.logRecord());
+    if (this.records) observer.requestFinished(this.logRecord());
   }
 }
 

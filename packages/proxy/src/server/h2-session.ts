@@ -3,7 +3,7 @@
 // the forwarder says the backend took it, so a slow backend closes the client's window instead of filling memory.
 import type * as net from 'node:net';
 import { EnginePump, H2Connection, type H2Event } from '@strand/connection';
-import { connectionInfo, type ConnectionInfo, type HeaderList, type RequestHead } from '../translate/head.js';
+import { connectionInfo, type ConnectionInfo, type HeaderField, type HeaderList, type RequestHead } from '../translate/head.js';
 import type { ClientHandler, ClientStream } from './exchange.js';
 import { FlushScheduler } from './flush.js';
 
@@ -232,37 +232,44 @@ export class H2Session {
     let method = '';
     // X-Forwarded-Proto reports the transport this proxy saw, not the client's claim.
     const scheme = this.options.secure ? 'https' : 'http';
-    let authority = '';
-    let path = '';
+    let authorityField: HeaderField | undefined;
+    let pathField: HeaderField | undefined;
     let protocol = '';
-    let host = '';
     let first = 0;
     for (; first < headers.length; first++) {
-      const [name, value] = headers[first]!;
+      const field = headers[first]!;
+      const name = field[0];
       if (name.charCodeAt(0) !== 0x3a) break;
-      if (name === ':method') method = value;
-      else if (name === ':authority') authority = value;
-      else if (name === ':path') path = value;
-      else if (name === ':protocol') protocol = value;
+      if (name === ':method') method = field[1];
+      else if (name === ':authority') authorityField = field;
+      else if (name === ':path') pathField = field;
+      else if (name === ':protocol') protocol = field[1];
     }
-    const regular = first === 0 ? headers : headers.slice(first);
+    // The engine hands the list over: the regular fields move to its front in place (no copy per request).
+    if (first > 0) {
+      const n = headers.length - first;
+      for (let i = 0; i < n; i++) headers[i] = headers[i + first]!;
+      headers.length = n;
+    }
+    let authority = authorityField === undefined ? '' : authorityField[1];
     if (authority === '') {
-      for (let i = 0; i < regular.length; i++) if (regular[i]![0] === 'host') host = regular[i]![1];
-      authority = host;
+      for (let i = 0; i < headers.length; i++) if (headers[i]![0] === 'host') authority = headers[i]![1];
     }
     const head: RequestHead = {
       method,
       scheme,
       authority,
-      path,
+      path: pathField === undefined ? '' : pathField[1],
       protocol,
-      headers: regular,
+      headers,
       endStream,
       version: 2,
       remoteAddress: this.remoteAddress,
       conn: this.info,
       secure: this.options.secure,
       listener: this.options.listener,
+      authorityField,
+      pathField,
     };
     const stream = new H2ServerStream(this, id, head);
     this.streams.set(id, stream);

@@ -73,16 +73,33 @@ export class LazyHeaderMap extends Map<string, string> {
   }
 }
 
+/** The router's view of a request head; the header map is built only if a route looks at headers. */
+class HeadRouteRequest implements RouteRequest {
+  readonly authority: string;
+  readonly path: string;
+  readonly method: string;
+  readonly listener: string;
+  readonly grpc: boolean;
+  private readonly fields: HeaderList;
+  private map: LazyHeaderMap | null = null;
+
+  constructor(head: RequestHead, grpc: boolean) {
+    this.authority = head.authority;
+    this.path = head.path;
+    this.method = head.method;
+    this.listener = head.listener;
+    this.grpc = grpc;
+    this.fields = head.headers;
+  }
+
+  get headers(): Map<string, string> {
+    return (this.map ??= new LazyHeaderMap(this.fields));
+  }
+}
+
 /** Matches a route and applies its request filters to a copy of the head's fields. */
 export function resolve(gen: Generation, head: RequestHead, grpc: boolean): Resolution {
-  const request: RouteRequest = {
-    authority: head.authority,
-    path: head.path,
-    method: head.method,
-    headers: new LazyHeaderMap(head.headers),
-    listener: head.listener,
-    grpc,
-  };
+  const request = new HeadRouteRequest(head, grpc);
   const result = gen.router.match(request);
   if (result === null) return { ok: false, status: 404, message: 'no route', flag: 'NR', details: 'route_not_found' };
   const filtered = result.route.filters.length === 0

@@ -1,8 +1,13 @@
 // What the data path knows about one request, whatever protocol carried it: the shape both client sides (HTTP/2
 // streams and HTTP/1.1 messages) produce and every upstream consumes.
 
-/** Header fields as ordered [name, value] pairs; names lowercase. Repeated names stay repeated. */
+/**
+ * Header fields as ordered [name, value] pairs; names lowercase. Repeated names stay repeated. The data path never
+ * modifies a field in place (only the URLRewrite filter rewrites `host` fields of its own copy), so a field may be
+ * shared by several lists.
+ */
 export type HeaderList = Array<[string, string]>;
+export type HeaderField = [string, string];
 
 /** The client connection a request came on (one object per connection, shared by its requests). */
 export interface ConnectionInfo {
@@ -57,6 +62,12 @@ export interface RequestHead {
   secure: boolean;
   /** Name of the listener that accepted the connection. */
   listener: string;
+  /**
+   * (HTTP/2 clients) The request's own :authority and :path fields as decoded: forwarded as they are when the target
+   * is unchanged, so the common request allocates no new pseudo-header fields.
+   */
+  authorityField?: HeaderField;
+  pathField?: HeaderField;
 }
 
 /** The first value of a field, or undefined. Names must be lowercase. */

@@ -1,11 +1,43 @@
 // Request header translation toward a backend (RFC 9110 §7.6, RFC 9113 §8.2–8.3): hop-by-hop fields dropped,
 // :authority ↔ Host, cookie crumbs joined for HTTP/1.1 (RFC 9113 §8.2.3), Via, X-Forwarded-*, x-request-id.
+// Per request this allocates the output list and only the fields whose value is new: the client's own fields,
+// pseudo-header fields and the forwarding fields of a repeated value are shared (header lists are never modified in
+// place, see head.ts).
 import { nextRequestId } from './request-id.js';
-import type { HeaderList, RequestHead } from './head.js';
+import type { HeaderField, HeaderList, RequestHead } from './head.js';
 import { connectionNamed, isHopByHop, teHasTrailers } from './hop-by-hop.js';
 
 /** Pseudonym for Via (RFC 9110 §7.6.3). */
 export const VIA_NAME = 'strand-proxy';
+
+/** This hop's Via field, by the protocol version it received the message with (RFC 9110 §7.6.3). */
+export const VIA_2: HeaderField = ['via', `2 ${VIA_NAME}`];
+export const VIA_11: HeaderField = ['via', `1.1 ${VIA_NAME}`];
+
+const SCHEME_HTTP: HeaderField = [':scheme', 'http'];
+const SCHEME_HTTPS: HeaderField = [':scheme', 'https'];
+const PROTO_HTTP: HeaderField = ['x-forwarded-proto', 'http'];
+const PROTO_HTTPS: HeaderField = ['x-forwarded-proto', 'https'];
+const METHODS = new Map<string, HeaderField>(['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'OPTIONS', 'PATCH'].map((m) => [m, [':method', m]]));
+
+/** One-entry caches of the forwarding fields: consecutive requests mostly share a client address and authority. */
+let lastForwardedFor: HeaderField = ['x-forwarded-for', ''];
+let lastForwardedHost: HeaderField = ['x-forwarded-host', ''];
+
+function forwardedFor(peer: string): HeaderField {
+  if (lastForwardedFor[1] !== peer) lastForwardedFor = ['x-forwarded-for', peer];
+  return lastForwardedFor;
+}
+
+function forwardedHost(authority: string): HeaderField {
+  if (lastForwardedHost[1] !== authority) lastForwardedHost = ['x-forwarded-host', authority];
+  return lastForwardedHost;
+}
+
+/** `field` when it holds `value` already, else a new field. */
+function fieldOf(name: string, value: string, field: HeaderField | undefined): HeaderField {
+  return field !== undefined && field[1] === value ? field : [name, value];
+}
 
 export interface UpstreamTarget {
   /** HTTP version spoken to the backend. */
@@ -28,17 +60,23 @@ export interface UpstreamTarget {
 export function upstreamRequestHeaders(head: RequestHead, target: UpstreamTarget): HeaderList {
   const out: HeaderList = [];
   if (target.version === 2) {
-    out.push([':method', target.method], [':scheme', target.scheme], [':authority', target.authority], [':path', target.path]);
+    const scheme = target.scheme === 'http' ? SCHEME_HTTP : target.scheme === 'https' ? SCHEME_HTTPS : ([':scheme', target.scheme] as HeaderField);
+    out.push(
+      METHODS.get(target.method) ?? [':method', target.method],
+      scheme,
+      fieldOf(':authority', target.authority, head.authorityField),
+      fieldOf(':path', target.path, head.pathField),
+    );
   } else {
     out.push(['host', target.authority]);
   }
-  const named = connectionNamed(head.headers);
+  const headers = head.headers;
+  const named = connectionNamed(headers);
   let cookie = '';
   let xff = '';
   let via = '';
   let requestId = false;
   let te = false;
-  const headers = head.headers;
   for (let i = 0; i < headers.length; i++) {
     const field = headers[i]!;
     const name = field[0];
@@ -74,12 +112,14 @@ export function upstreamRequestHeaders(head: RequestHead, target: UpstreamTarget
   // HTTP/2 backends (gRPC) need TE: trailers to know trailers are understood end to end.
   if (te && target.version === 2) out.push(['te', 'trailers']);
   if (target.upgrade !== null) out.push(['connection', 'upgrade'], ['upgrade', target.upgrade]);
-  const hop = `${head.version === 2 ? '2' : '1.1'} ${VIA_NAME}`;
-  out.push(['via', via === '' ? hop : `${via}, ${hop}`]);
+  const hop = head.version === 2 ? VIA_2 : VIA_11;
   const peer = head.remoteAddress;
-  out.push(['x-forwarded-for', xff === '' ? peer : `${xff}, ${peer}`]);
-  out.push(['x-forwarded-proto', head.scheme]);
-  out.push(['x-forwarded-host', head.authority]);
+  out.push(
+    via === '' ? hop : ['via', `${via}, ${hop[1]}`],
+    xff === '' ? forwardedFor(peer) : ['x-forwarded-for', `${xff}, ${peer}`],
+    head.scheme === 'https' ? PROTO_HTTPS : head.scheme === 'http' ? PROTO_HTTP : ['x-forwarded-proto', head.scheme],
+    forwardedHost(head.authority),
+  );
   if (!requestId) out.push(['x-request-id', nextRequestId()]);
   return out;
 }

@@ -1,7 +1,15 @@
 // Response and trailer translation toward the client (RFC 9110 §7.6, §6.5; RFC 9113 §8.2.2).
-import type { HeaderList } from './head.js';
+import type { HeaderField, HeaderList } from './head.js';
 import { connectionNamed, isHopByHop } from './hop-by-hop.js';
-import { VIA_NAME } from './request-headers.js';
+import { VIA_11, VIA_2 } from './request-headers.js';
+
+/** :status fields by code, shared by every response (header lists are never modified in place). */
+const STATUS_FIELDS: Array<HeaderField | undefined> = [];
+
+export function statusField(status: number): HeaderField {
+  if (status < 100 || status > 999) return [':status', String(status)];
+  return (STATUS_FIELDS[status] ??= [':status', String(status)]);
+}
 
 /**
  * Response fields for the client: hop-by-hop fields and what Connection names are dropped, Via gets this hop
@@ -10,7 +18,8 @@ import { VIA_NAME } from './request-headers.js';
  */
 export function downstreamResponseHeaders(headers: HeaderList, upstreamVersion: 1 | 2, addVia = true, status = 0): HeaderList {
   const named = connectionNamed(headers);
-  const out: HeaderList = status > 0 ? [[':status', String(status)]] : [];
+  const out: HeaderList = [];
+  if (status > 0) out.push(statusField(status));
   let via = '';
   for (let i = 0; i < headers.length; i++) {
     const field = headers[i]!;
@@ -24,8 +33,8 @@ export function downstreamResponseHeaders(headers: HeaderList, upstreamVersion: 
     out.push(field);
   }
   if (addVia) {
-    const hop = `${upstreamVersion === 2 ? '2' : '1.1'} ${VIA_NAME}`;
-    out.push(['via', via === '' ? hop : `${via}, ${hop}`]);
+    const hop = upstreamVersion === 2 ? VIA_2 : VIA_11;
+    out.push(via === '' ? hop : ['via', `${via}, ${hop[1]}`]);
   } else if (via !== '') {
     out.push(['via', via]);
   }

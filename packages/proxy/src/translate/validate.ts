@@ -3,15 +3,15 @@
 // heads by Node's parser. These checks are the common floor both must pass before translation.
 import type { RequestHead } from './head.js';
 
-// RFC 9110 §5.6.2 tchar.
-const TCHAR = new Uint8Array(128);
-for (const c of "!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ") TCHAR[c.charCodeAt(0)] = 1;
+/** RFC 9110 §5.6.2 tchar: 1 for token characters, by char code (below 128). */
+export const TOKEN_CHARS = new Uint8Array(128);
+for (const c of "!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ") TOKEN_CHARS[c.charCodeAt(0)] = 1;
 
 export function isToken(s: string): boolean {
   if (s.length === 0) return false;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
-    if (c >= 128 || TCHAR[c] === 0) return false;
+    if (c >= 128 || TOKEN_CHARS[c] === 0) return false;
   }
   return true;
 }

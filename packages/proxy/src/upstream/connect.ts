@@ -17,13 +17,21 @@ export interface HostTarget {
 }
 
 /**
- * Opens a socket; with TLS, offers `alpn` (e.g. ['h2'] or ['h2', 'http/1.1']). Writes before connect are queued.
- * `onChunk` (cleartext only) receives the bytes instead of 'data' events, read into large slabs (see slabReader).
+ * How a cleartext socket hands its bytes to `onChunk` instead of 'data' events: 'slab' reads into this socket's own
+ * large slabs (chunks stay valid for good, see slabReader); 'transient' reads into one buffer shared by every such
+ * socket, so a chunk is valid only during the call (the callee copies what it keeps) — for the many connections of
+ * an HTTP/1.1 pool, where a slab each would cost too much memory.
  */
-export function connectSocket(target: HostTarget, alpn: string[], onChunk?: (chunk: Uint8Array) => void): net.Socket {
+export type ReadMode = 'slab' | 'transient';
+
+/**
+ * Opens a socket; with TLS, offers `alpn` (e.g. ['h2'] or ['h2', 'http/1.1']). Writes before connect are queued.
+ * `onChunk` (cleartext only) receives the bytes instead of 'data' events (see ReadMode).
+ */
+export function connectSocket(target: HostTarget, alpn: string[], onChunk?: (chunk: Uint8Array) => void, mode: ReadMode = 'slab'): net.Socket {
   if (target.tls === null) {
     const options: net.NetConnectOpts = { host: target.address, port: target.port, noDelay: true };
-    if (onChunk !== undefined) (options as net.TcpNetConnectOpts).onread = slabReader(onChunk);
+    if (onChunk !== undefined) (options as net.TcpNetConnectOpts).onread = mode === 'slab' ? slabReader(onChunk) : transientReader(onChunk);
     return net.connect(options);
   }
   const servername = target.tls.servername ?? (net.isIP(target.address) === 0 ? target.address : undefined);
@@ -62,6 +70,20 @@ export function slabReader(onChunk: (chunk: Uint8Array) => void): net.OnReadOpts
     },
     callback: (n: number, buf: Uint8Array) => {
       used += n;
+      onChunk(buf.subarray(0, n));
+      return true;
+    },
+  };
+}
+
+/** The read buffer of every 'transient' socket (reads are synchronous and one at a time: they never overlap). */
+let transientBuffer: Buffer | null = null;
+
+function transientReader(onChunk: (chunk: Uint8Array) => void): net.OnReadOpts {
+  transientBuffer ??= Buffer.allocUnsafeSlow(MIN_READ_ROOM);
+  return {
+    buffer: transientBuffer,
+    callback: (n: number, buf: Uint8Array) => {
       onChunk(buf.subarray(0, n));
       return true;
     },

@@ -3,7 +3,9 @@
 // could desynchronise a pooled connection: invalid or conflicting Content-Length, Transfer-Encoding not ending in
 // chunked alongside Content-Length, obs-fold, bare CR, whitespace before the colon, oversized heads.
 import type { HeaderList } from '../translate/head.js';
-import { isFieldValue, isToken } from '../translate/validate.js';
+import { HeadReader, parseFieldText, ResponseError } from './h1-head.js';
+
+export { ResponseError };
 
 export interface ResponseSink {
   /** A 1xx other than 101. */
@@ -13,7 +15,6 @@ export interface ResponseSink {
   onComplete(trailers: HeaderList | null): void;
 }
 
-export class ResponseError extends Error {}
 
 const CR = 0x0d;
 const LF = 0x0a;
@@ -30,40 +31,12 @@ const enum State {
   DONE,
 }
 
-/** Parses `name: value` lines (latin1 text without the final CRLF CRLF). */
-function parseFields(text: string, start: number, into: HeaderList): void {
-  let at = start;
-  while (at < text.length) {
-    let end = text.indexOf('\r\n', at);
-    if (end < 0) end = text.length;
-    const line = text.slice(at, end);
-    at = end + 2;
-    if (line.length === 0) continue;
-    const c0 = line.charCodeAt(0);
-    if (c0 === 0x20 || c0 === 0x09) throw new ResponseError('obs-fold in a response');
-    const colon = line.indexOf(':');
-    if (colon <= 0) throw new ResponseError('field line without a name');
-    const name = line.slice(0, colon);
-    if (!isToken(name)) throw new ResponseError(`invalid field name ${JSON.stringify(name)}`);
-    const value = line.slice(colon + 1).trim();
-    if (!isFieldValue(value)) throw new ResponseError(`invalid value of ${name}`);
-    into.push([name.toLowerCase(), value]);
-  }
-}
-
 /** Finds CRLFCRLF in `b` from `from`; -1 when absent. */
 function headEnd(b: Uint8Array, from: number): number {
   for (let i = from; i + 3 < b.length; i++) {
     if (b[i] === CR && b[i + 1] === LF && b[i + 2] === CR && b[i + 3] === LF) return i;
   }
   return -1;
-}
-
-/** Every CR is followed by LF and every LF preceded by CR. */
-function crlfOnly(text: string): boolean {
-  for (let i = text.indexOf('\r'); i >= 0; i = text.indexOf('\r', i + 1)) if (text.charCodeAt(i + 1) !== LF) return false;
-  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) if (text.charCodeAt(i - 1) !== CR) return false;
-  return true;
 }
 
 export class ResponseParser {
@@ -76,6 +49,7 @@ export class ResponseParser {
   /** The request was HEAD (no body whatever the fields say). */
   private noBody = false;
   private readonly sink: ResponseSink;
+  private readonly reader = new HeadReader();
 
   constructor(sink: ResponseSink) {
     this.sink = sink;
@@ -173,33 +147,34 @@ export class ResponseParser {
     const consumedOfChunk = this.head === null ? end + 4 : end + 4 - this.head.length + at;
     this.head = null;
     if (end - base > MAX_HEAD) throw new ResponseError('response head too large');
-    const text = Buffer.from(buf.buffer, buf.byteOffset + base, end - base).toString('latin1');
-    if (!crlfOnly(text)) throw new ResponseError('bare CR or LF in the response head');
-    this.onHeadText(text);
+    this.onHead(buf, base, end);
     return consumedOfChunk;
   }
 
-  private onHeadText(text: string): void {
-    const lineEnd = text.indexOf('\r\n');
-    const statusLine = lineEnd < 0 ? text : text.slice(0, lineEnd);
-    const m = /^HTTP\/1\.([01]) ([1-9][0-9][0-9])(?: .*)?$/.exec(statusLine);
-    if (m === null) throw new ResponseError(`invalid status line ${JSON.stringify(statusLine.slice(0, 40))}`);
-    const minor = m[1]!;
-    const status = Number(m[2]);
-    const headers: HeaderList = [];
-    if (lineEnd >= 0) parseFields(text, lineEnd + 2, headers);
+  private onHead(buf: Uint8Array, start: number, end: number): void {
+    const reader = this.reader;
+    reader.read(buf, start, end);
+    const status = reader.status;
+    const headers = reader.headers;
     if (status < 200) {
       if (status === 101) throw new ResponseError('unexpected 101 Switching Protocols');
       this.sink.onInformational(status, headers);
       return; // stay in HEAD for the final response
     }
+    const minor = reader.minor;
     let length = -1;
     let chunked = false;
     let otherCoding = false;
-    let close = minor === '0';
+    let close = minor === 0;
     for (let i = 0; i < headers.length; i++) {
       const [name, value] = headers[i]!;
       if (name === 'content-length') {
+        const n = digitsValue(value);
+        if (n >= 0) {
+          if (length >= 0 && length !== n) throw new ResponseError('conflicting content-length');
+          length = n;
+          continue;
+        }
         for (const part of value.split(',')) {
           const v = part.trim();
           if (!/^[0-9]{1,15}$/.test(v)) throw new ResponseError(`invalid content-length ${JSON.stringify(value)}`);
@@ -214,7 +189,7 @@ export class ResponseParser {
       } else if (name === 'connection') {
         const v = value.toLowerCase();
         if (v.includes('close')) close = true;
-        else if (minor === '0' && v.includes('keep-alive')) close = false;
+        else if (minor === 0 && v.includes('keep-alive')) close = false;
       }
     }
     // RFC 9112 §6.1: Transfer-Encoding overrides Content-Length; both present is suspicious enough to stop reuse.
@@ -286,8 +261,21 @@ export class ResponseParser {
           this.sink.onComplete(t);
           return;
         }
-        parseFields(line, 0, (this.trailers ??= []));
+        (this.trailers ??= []).push(parseFieldText(line));
       }
     }
   }
+}
+
+/** The value of 1 to 15 decimal digits, else -1 (a list or anything else takes the slow path). */
+function digitsValue(s: string): number {
+  const n = s.length;
+  if (n === 0 || n > 15) return -1;
+  let v = 0;
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i) - 0x30;
+    if (c < 0 || c > 9) return -1;
+    v = v * 10 + c;
+  }
+  return v;
 }

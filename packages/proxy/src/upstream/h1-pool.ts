@@ -21,6 +21,12 @@ const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE'])
 /** Methods whose requests carry Content-Length: 0 when they have no body (RFC 9110 §8.6). */
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
 const CRLF = '\r\n';
+/** Idle connections are checked this many times per idle timeout. */
+const SWEEPS_PER_TIMEOUT = 4;
+
+function sweepIdle(pool: H1Pool): void {
+  pool.sweep();
+}
 
 /** One request on a pooled connection. */
 class H1Exchange implements UpstreamRequest {
@@ -101,6 +107,10 @@ class H1Connection implements ResponseSink {
   private readonly parser = new ResponseParser(this);
   exchange: H1Exchange | null = null;
   connected = false;
+  /** When it last became idle (ms since the epoch): the pool's sweep closes it after idleTimeoutMs. */
+  idleSince = 0;
+  /** Reads arrive in the buffer shared by the pool's sockets (cleartext): body bytes are copied before handing over. */
+  private readonly transient: boolean;
   /** Requests completed on this connection. */
   served = 0;
   private closed = false;
@@ -113,15 +123,15 @@ class H1Connection implements ResponseSink {
   constructor(pool: H1Pool) {
     this.pool = pool;
     const target = pool.options.target;
-    this.socket = connectSocket(target, ['http/1.1']);
+    this.transient = target.tls === null;
+    this.socket = connectSocket(target, ['http/1.1'], this.onData, 'transient');
     this.socket.setNoDelay(true);
     this.socket.on(target.tls === null ? 'connect' : 'secureConnect', this.onConnect);
-    this.socket.on('data', this.onData);
+    if (!this.transient) this.socket.on('data', this.onData);
     this.socket.on('end', this.onEnd);
     this.socket.on('error', this.onError);
     this.socket.on('close', this.onClose);
     this.socket.on('drain', this.onDrain);
-    this.socket.on('timeout', this.onIdleTimeout);
     if (target.connectTimeoutMs > 0) this.connectTimer = setTimeout(this.onConnectTimeout, target.connectTimeoutMs);
   }
 
@@ -129,7 +139,6 @@ class H1Connection implements ResponseSink {
   start(ex: H1Exchange): void {
     this.exchange = ex;
     ex.conn = this;
-    this.socket.setTimeout(0);
     this.parser.expect(ex.method);
     const parts = ex.pending;
     ex.pending = [];
@@ -179,10 +188,6 @@ class H1Connection implements ResponseSink {
     else this.socket.destroy();
   }
 
-  idle(idleMs: number): void {
-    if (idleMs > 0) this.socket.setTimeout(idleMs);
-  }
-
   // ResponseSink ------------------------------------------------------------
 
   onInformational(status: number, headers: HeaderList): void {
@@ -202,7 +207,7 @@ class H1Connection implements ResponseSink {
     const h = ex.handler;
     if (h === null) return;
     ex.unacked += chunk.length;
-    h.onUpstreamData(chunk);
+    h.onUpstreamData(this.transient ? chunk.slice() : chunk);
     if (ex.unacked > 0 && !this.paused) {
       this.paused = true;
       this.socket.pause();
@@ -232,11 +237,7 @@ class H1Connection implements ResponseSink {
     this.socket.destroy();
   };
 
-  private readonly onIdleTimeout = (): void => {
-    if (this.exchange === null) this.socket.destroy();
-  };
-
-  private readonly onData = (chunk: Buffer): void => {
+  private readonly onData = (chunk: Uint8Array): void => {
     if (this.exchange === null) {
       // Bytes nobody asked for on an idle connection: it can no longer be trusted.
       this.socket.destroy();
@@ -311,6 +312,8 @@ export class H1Pool implements UpstreamPool {
   private readonly all = new Set<H1Connection>();
   private readonly waiting: H1Exchange[] = [];
   private closed = false;
+  /** Closes connections idle for idleTimeoutMs; runs only while some are idle. */
+  private sweepTimer: NodeJS.Timeout | null = null;
 
   constructor(options: H1PoolOptions) {
     this.options = options;
@@ -371,8 +374,31 @@ export class H1Pool implements UpstreamPool {
       conn.start(next);
       return;
     }
-    conn.idle(this.options.idleTimeoutMs);
+    conn.idleSince = Date.now();
     this.idle.push(conn);
+    const idleMs = this.options.idleTimeoutMs;
+    if (idleMs > 0 && this.sweepTimer === null) {
+      this.sweepTimer = setInterval(sweepIdle, Math.max(1, Math.ceil(idleMs / SWEEPS_PER_TIMEOUT)), this);
+      this.sweepTimer.unref();
+    }
+  }
+
+  /**
+   * Closes the connections idle for idleTimeoutMs or more (at most idleTimeoutMs / SWEEPS_PER_TIMEOUT late). `idle`
+   * is in release order (taken from and returned to its end), so the expired ones are at its front.
+   */
+  sweep(): void {
+    const idle = this.idle;
+    const cutoff = Date.now() - this.options.idleTimeoutMs;
+    let n = 0;
+    while (n < idle.length && idle[n]!.idleSince <= cutoff) n++;
+    if (n > 0) for (const c of idle.splice(0, n)) c.destroy();
+    if (idle.length === 0) this.stopSweep();
+  }
+
+  private stopSweep(): void {
+    if (this.sweepTimer !== null) clearInterval(this.sweepTimer);
+    this.sweepTimer = null;
   }
 
   forget(conn: H1Connection): void {
@@ -395,12 +421,14 @@ export class H1Pool implements UpstreamPool {
 
   close(): void {
     this.closed = true;
+    this.stopSweep();
     for (const c of this.idle) c.socket.end();
     this.idle.length = 0;
   }
 
   destroy(): void {
     this.closed = true;
+    this.stopSweep();
     for (const c of this.all) c.destroy();
     for (const ex of this.waiting) ex.finish()?.onUpstreamError({ kind: 'connect', retryable: false, message: 'pool closed' });
     this.waiting.length = 0;

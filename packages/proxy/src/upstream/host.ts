@@ -5,6 +5,8 @@ import type { UpstreamPool } from './exchange.js';
 export class UpstreamHost {
   readonly address: string;
   readonly port: number;
+  /** 'address:port' ('[v6]:port'), for logs and metrics. */
+  readonly label: string;
   /** How to reach it (TLS settings, connect timeout): WebSocket upgrades open their own connections. */
   readonly target: HostTarget;
   readonly weight: number;
@@ -23,13 +25,11 @@ export class UpstreamHost {
     this.target = target;
     this.address = target.address;
     this.port = target.port;
+    this.label = this.address.includes(':') ? `[${this.address}]:${this.port}` : `${this.address}:${this.port}`;
     this.weight = weight > 0 ? weight : 1;
     this.pool = pool;
   }
 
-  get label(): string {
-    return this.address.includes(':') ? `[${this.address}]:${this.port}` : `${this.address}:${this.port}`;
-  }
 
   available(now: number): boolean {
     return this.healthy && this.ejectedUntil <= now;
