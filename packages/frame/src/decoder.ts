@@ -15,6 +15,8 @@ export interface FrameDecoderOptions {
   maxFrameSize?: number;
 }
 
+const HEADER_SCRATCH = new Uint8Array(FRAME_HEADER_LENGTH);
+
 /**
  * Sans-IO, resumable HTTP/2 frame decoder (RFC 9113 §4). Push bytes as they arrive, then call `next()`
  * until it returns null. It does not consume the client connection preface.
@@ -40,7 +42,6 @@ export class FrameDecoder {
   private hType = 0;
   private hFlags = 0;
   private hStreamId = 0;
-  private readonly headerScratch = new Uint8Array(FRAME_HEADER_LENGTH);
   private failure: H2Error | null = null;
 
   constructor(options: FrameDecoderOptions = {}) {
@@ -86,8 +87,9 @@ export class FrameDecoder {
         this.readHeader(chunk, this.pos);
         this.skip(FRAME_HEADER_LENGTH);
       } else {
-        this.copyOut(this.headerScratch, FRAME_HEADER_LENGTH);
-        this.readHeader(this.headerScratch, 0);
+        // A header split across chunks: gathered in one scratch shared by every decoder (read at once, never kept).
+        this.copyOut(HEADER_SCRATCH, FRAME_HEADER_LENGTH);
+        this.readHeader(HEADER_SCRATCH, 0);
       }
       if (this.hLength > this.maxFrameSize) {
         // RFC 9113 §4.2. Treated as a connection error whatever the type: the payload is never buffered.

@@ -27,9 +27,10 @@ export class DynamicTable {
 
   constructor(maxSize: number) {
     this.maxSize = maxSize;
-    this.names = new Array<string>(16).fill('');
-    this.values = new Array<string>(16).fill('');
-    this.mask = 15;
+    // Small at first (it doubles on demand): most connections keep a handful of entries, and every connection has two.
+    this.names = new Array<string>(8).fill('');
+    this.values = new Array<string>(8).fill('');
+    this.mask = 7;
   }
 
   /** Name of entry `i` (1 = newest); `i` must be in [1, length]. */

@@ -46,7 +46,8 @@ const MAX_ENTRY_FRACTION = 0.75;
 export class Encoder extends DynamicTableOwner {
   /** Names with dynamic-table entries; static-only names are looked up in STATIC_NAME_ENTRIES. */
   private readonly names = new Map<string, NameEntry>();
-  private readonly writer = new ByteWriter(1024);
+  /** Scratch for encode() without `out`; created on first such use (an engine always passes its own writer). */
+  private writer: ByteWriter | null = null;
   private readonly huffman: number;
   private readonly indexAll: boolean;
   private readonly tableSizeLimit: number;
@@ -94,7 +95,7 @@ export class Encoder extends DynamicTableOwner {
    * and returns a view of the appended bytes (no copy; valid until `out` next grows or is reset).
    */
   encode(headers: Iterable<HeaderField>, out?: ByteWriter): Uint8Array {
-    const w = out ?? this.writer;
+    const w = out ?? (this.writer ??= new ByteWriter(1024));
     if (out === undefined) w.reset();
     const start = w.pos;
     try {

@@ -3,7 +3,7 @@
  * It also keeps, per id parity, the highest id it has evicted, so an id that is not remembered can be told apart:
  * above that mark it was never opened, at or below it it may have been closed long ago.
  *
- * Allocation-free once grown: the closures sit in a ring of typed arrays and an open-addressing index (linear
+ * Allocation-free once grown: the closures sit in a ring of small-integer arrays and an open-addressing index (linear
  * probing, backward-shift deletion) maps an id to its ring slot. A `Map` here cost a rehash-prone set + delete per
  * stream, about 3 % of a small-request server's CPU. The index hash is seeded per ring, so a peer choosing stream ids
  * cannot line them up on one probe chain.
@@ -11,11 +11,13 @@
 export class ClosedRing {
   readonly capacity: number;
   /** Ids in closing order; grows to `capacity` as closures accumulate, so a short connection stays small. */
-  private order: Int32Array;
+  // Plain arrays of small integers, not typed arrays: each typed array costs two heap objects (~180 bytes) and a
+  // malloc'd backing store, which at these sizes is more than its contents (idle memory per connection).
+  private order: number[];
   /** The closed state of the id in the same ring slot. */
-  private states: Uint8Array;
+  private states: number[];
   /** Open-addressing index: ring slot + 1, 0 for an empty bucket; at least twice the ring's length. */
-  private index: Int32Array;
+  private index: number[];
   private mask: number;
   /** 32 − log2(index size): Fibonacci hashing keeps the product's top bits. */
   private shift: number;
@@ -28,10 +30,10 @@ export class ClosedRing {
   constructor(capacity: number) {
     if (!Number.isInteger(capacity) || capacity < 0) throw new RangeError(`closed-stream memory must be an integer >= 0, got ${capacity}`);
     this.capacity = capacity;
-    const length = Math.min(capacity, 16);
-    this.order = new Int32Array(length);
-    this.states = new Uint8Array(length);
-    this.index = new Int32Array(indexSizeFor(length));
+    const length = Math.min(capacity, 8);
+    this.order = zeros(length);
+    this.states = zeros(length);
+    this.index = zeros(indexSizeFor(length));
     this.mask = this.index.length - 1;
     this.shift = 32 - Math.log2(this.index.length);
   }
@@ -118,13 +120,15 @@ export class ClosedRing {
   /** Before the ring is full, `head` is the number of ids kept: double the arrays (never past capacity). */
   private grow(): void {
     const length = Math.min(this.capacity, this.order.length * 2);
-    const order = new Int32Array(length);
-    order.set(this.order);
-    const states = new Uint8Array(length);
-    states.set(this.states);
+    const order = zeros(length);
+    const states = zeros(length);
+    for (let i = 0; i < this.count; i++) {
+      order[i] = this.order[i]!;
+      states[i] = this.states[i]!;
+    }
     this.order = order;
     this.states = states;
-    this.index = new Int32Array(indexSizeFor(length));
+    this.index = zeros(indexSizeFor(length));
     this.mask = this.index.length - 1;
     this.shift = 32 - Math.log2(this.index.length);
     for (let slot = 0; slot < this.count; slot++) this.insert(order[slot]!, slot);
@@ -134,6 +138,13 @@ export class ClosedRing {
     const parity = id & 1;
     if (id > this.evictedMax[parity]!) this.evictedMax[parity] = id;
   }
+}
+
+/** A packed array of `length` zeros (small integers: V8 keeps them unboxed). */
+function zeros(length: number): number[] {
+  const a: number[] = [];
+  for (let i = 0; i < length; i++) a.push(0);
+  return a;
 }
 
 /** A power of two at least twice `length` (load factor ≤ ½ keeps linear probing short). */

@@ -122,14 +122,15 @@ export class H2Connection {
   constructor(options: ConnectionOptions) {
     this.role = options.role;
     this.now = options.clock ?? Date.now;
-    this.limits = { ...DEFAULT_LIMITS, ...options.limits };
+    // The shared defaults unless overridden: nothing to copy per connection.
+    this.limits = options.limits === undefined ? DEFAULT_LIMITS : { ...DEFAULT_LIMITS, ...options.limits };
     this.settingsTimeout = options.settingsTimeout ?? 10_000;
     this.prefaceTimeout = options.prefaceTimeout ?? 10_000;
     this.headerBlockTimeout = options.headerBlockTimeout ?? 10_000;
     this.idleTimeout = options.idleTimeout ?? 0;
     this.createdAt = this.now();
     this.idleSince = this.createdAt;
-    this.guard = new AbuseGuard({ ...DEFAULT_ABUSE_LIMITS, ...options.abuse }, this.createdAt);
+    this.guard = new AbuseGuard(options.abuse === undefined ? DEFAULT_ABUSE_LIMITS : { ...DEFAULT_ABUSE_LIMITS, ...options.abuse });
     this.prefaceLeft = this.role === 'server' ? PREFACE.length : 0;
     this.nextStreamId = this.role === 'client' ? 1 : 2;
     const wanted: Partial<Settings> = { ...DEFAULT_LOCAL_SETTINGS, ...options.settings };

@@ -22,7 +22,8 @@ export interface AbuseLimits {
   priorityRefillPerSecond: number;
 }
 
-export const DEFAULT_ABUSE_LIMITS: AbuseLimits = {
+/** Shared by every connection that does not override them (frozen: never copied, never changed). */
+export const DEFAULT_ABUSE_LIMITS: AbuseLimits = Object.freeze({
   resetBurst: 1000,
   resetRefillPerSecond: 33,
   provokedResetBurst: 1000,
@@ -34,7 +35,7 @@ export const DEFAULT_ABUSE_LIMITS: AbuseLimits = {
   dribbleBytes: 128,
   priorityBurst: 10_000,
   priorityRefillPerSecond: 1000,
-};
+});
 
 /** A token bucket on an injected clock: `take()` is false when the peer has used its burst. */
 export class TokenBucket {
@@ -68,30 +69,32 @@ export class AbuseGuard {
   readonly limits: AbuseLimits;
   /** Which limit tripped, for stats ('' while none). */
   tripped = '';
-  private readonly resets: TokenBucket;
-  private readonly provoked: TokenBucket;
-  private readonly priorities: TokenBucket;
+  // Created full on first use (a bucket untouched since the connection began would be full anyway): a connection
+  // that never sees a reset or a PRIORITY frame carries none of them.
+  private resets: TokenBucket | null = null;
+  private provoked: TokenBucket | null = null;
+  private priorities: TokenBucket | null = null;
   private emptyFrames = 0;
   private queuedControl = 0;
   private dribble = 0;
 
-  constructor(limits: AbuseLimits, now: number) {
+  constructor(limits: AbuseLimits) {
     this.limits = limits;
-    this.resets = new TokenBucket(limits.resetBurst, limits.resetRefillPerSecond, now);
-    this.provoked = new TokenBucket(limits.provokedResetBurst, limits.provokedResetRefillPerSecond, now);
-    this.priorities = new TokenBucket(limits.priorityBurst, limits.priorityRefillPerSecond, now);
   }
 
   resetReceived(now: number): void {
-    if (!this.resets.take(now)) this.trip('rapid reset', `more than ${this.limits.resetBurst} RST_STREAM frames received (refill ${this.limits.resetRefillPerSecond}/s)`);
+    const l = this.limits;
+    if (!(this.resets ??= new TokenBucket(l.resetBurst, l.resetRefillPerSecond, now)).take(now)) this.trip('rapid reset', `more than ${this.limits.resetBurst} RST_STREAM frames received (refill ${this.limits.resetRefillPerSecond}/s)`);
   }
 
   resetProvoked(now: number): void {
-    if (!this.provoked.take(now)) this.trip('provoked resets', `peer caused more than ${this.limits.provokedResetBurst} stream errors (refill ${this.limits.provokedResetRefillPerSecond}/s)`);
+    const l = this.limits;
+    if (!(this.provoked ??= new TokenBucket(l.provokedResetBurst, l.provokedResetRefillPerSecond, now)).take(now)) this.trip('provoked resets', `peer caused more than ${this.limits.provokedResetBurst} stream errors (refill ${this.limits.provokedResetRefillPerSecond}/s)`);
   }
 
   priorityFrame(now: number): void {
-    if (!this.priorities.take(now)) this.trip('priority flood', `more than ${this.limits.priorityBurst} PRIORITY frames (refill ${this.limits.priorityRefillPerSecond}/s)`);
+    const l = this.limits;
+    if (!(this.priorities ??= new TokenBucket(l.priorityBurst, l.priorityRefillPerSecond, now)).take(now)) this.trip('priority flood', `more than ${this.limits.priorityBurst} PRIORITY frames (refill ${this.limits.priorityRefillPerSecond}/s)`);
   }
 
   /** A DATA/HEADERS/CONTINUATION frame arrived; `empty` when it carried no payload and did not end the stream. */

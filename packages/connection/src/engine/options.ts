@@ -48,9 +48,10 @@ export const DEFAULT_LOCAL_SETTINGS: Partial<Settings> = {
   maxHeaderListSize: 64 * 1024,
 };
 
-export const DEFAULT_LIMITS: ConnectionLimits = {
+/** Shared by every connection that does not override them (frozen: never copied, never changed). */
+export const DEFAULT_LIMITS: ConnectionLimits = Object.freeze({
   closedStreams: 1024,
   maxContinuations: 64,
   maxHeaderBlockBytes: 128 * 1024,
   writeBatchBytes: 256 * 1024,
-};
+});
