@@ -9,7 +9,11 @@ export interface ConnectionLimits {
   maxContinuations: number;
   /** Bytes of one header block, all fragments together (default: 2 × maxHeaderListSize, at least 64 KiB). */
   maxHeaderBlockBytes: number;
-  /** Outbound bytes the engine produces per pull() before yielding to the socket (default 256 KiB). */
+  /**
+   * Outbound bytes the engine produces per pull() before yielding to the socket (default 1 MiB). DATA is passed by
+   * reference, so this bounds the size of one writev, not a copy: on Linux loopback a 1 MiB writev costs the kernel
+   * about half as much per byte as four of 256 KiB (strace -c of 2 000 1 MiB downloads: 250 vs 455 ms of writev).
+   */
   writeBatchBytes: number;
 }
 
@@ -53,5 +57,5 @@ export const DEFAULT_LIMITS: ConnectionLimits = Object.freeze({
   closedStreams: 1024,
   maxContinuations: 64,
   maxHeaderBlockBytes: 128 * 1024,
-  writeBatchBytes: 256 * 1024,
+  writeBatchBytes: 1024 * 1024,
 });
