@@ -55,6 +55,7 @@ export class UpstreamCluster {
 
   /** Picks a host for a request; `avoid` is the host the previous attempt failed on. */
   pick(avoid: UpstreamHost | null = null): UpstreamHost {
+    if (this.hosts.length === 1) return this.hosts[0]!;
     return this.balancer.pick(Date.now(), avoid);
   }
 

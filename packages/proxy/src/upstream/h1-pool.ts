@@ -34,8 +34,10 @@ class H1Exchange implements UpstreamRequest {
   readonly method: string;
   handler: UpstreamHandler | null;
   conn: H1Connection | null = null;
-  /** Serialized head and body pieces waiting for a connection (at maxConnections). */
-  pending: Array<string | Uint8Array> = [];
+  /** The serialized request head, until a connection sends it. */
+  head: string;
+  /** Body pieces written before a connection took the request (at maxConnections). */
+  pending: Array<string | Uint8Array> | null = null;
   readonly chunked: boolean;
   requestDone = false;
   responseDone = false;
@@ -48,7 +50,7 @@ class H1Exchange implements UpstreamRequest {
     this.method = method;
     this.handler = handler;
     this.chunked = chunked;
-    this.pending.push(head);
+    this.head = head;
     if (endStream) this.requestDone = true;
   }
 
@@ -56,8 +58,9 @@ class H1Exchange implements UpstreamRequest {
     if (chunk.length === 0) return true;
     const conn = this.conn;
     if (conn === null) {
-      if (this.chunked) this.pending.push(chunk.length.toString(16) + CRLF, chunk, CRLF);
-      else this.pending.push(chunk);
+      const pending = (this.pending ??= []);
+      if (this.chunked) pending.push(chunk.length.toString(16) + CRLF, chunk, CRLF);
+      else pending.push(chunk);
       return true;
     }
     return conn.writeBody(chunk, this.chunked);
@@ -73,7 +76,7 @@ class H1Exchange implements UpstreamRequest {
       tail += CRLF;
     }
     if (this.conn === null) {
-      if (tail !== '') this.pending.push(tail);
+      if (tail !== '') (this.pending ??= []).push(tail);
     } else {
       if (tail !== '') this.conn.socket.write(tail, 'latin1');
       this.conn.exchangeProgress();
@@ -141,11 +144,12 @@ class H1Connection implements ResponseSink {
     ex.conn = this;
     this.parser.expect(ex.method);
     const parts = ex.pending;
-    ex.pending = [];
-    if (parts.length === 1) {
-      this.socket.write(parts[0] as string, 'latin1');
+    ex.pending = null;
+    if (parts === null) {
+      this.socket.write(ex.head, 'latin1');
     } else {
       this.socket.cork();
+      this.socket.write(ex.head, 'latin1');
       for (const p of parts) {
         if (typeof p === 'string') this.socket.write(p, 'latin1');
         else this.socket.write(p);

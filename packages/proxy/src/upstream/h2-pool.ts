@@ -10,6 +10,9 @@ import { connectSocket, isConnectFailure, type HostTarget } from './connect.js';
 import type { OutboundRequest, UpstreamHandler, UpstreamPool, UpstreamRequest } from './exchange.js';
 
 const CANCEL = 0x8;
+/** conn.request options, shared (not one object per request). */
+const END_STREAM = { endStream: true };
+const MORE_TO_COME = { endStream: false };
 /** Streams assumed per connection until the backend's SETTINGS say otherwise (RFC 9113 §6.5.2 recommends ≥ 100). */
 const ASSUMED_MAX_STREAMS = 100;
 
@@ -110,9 +113,8 @@ export class H2UpstreamConnection {
   }
 
   open(headers: HeaderList, endStream: boolean, handler: UpstreamHandler): H2UpstreamStream {
-    const id = this.conn.request(headers, { endStream });
+    const id = this.conn.request(headers, endStream ? END_STREAM : MORE_TO_COME);
     const stream = new H2UpstreamStream(this, id, handler);
-    this.conn.setUserData(id, stream);
     this.streams.set(id, stream);
     this.active++;
     this.flusher.request();
