@@ -18,6 +18,12 @@ export interface FrameWriterOptions {
   copyThreshold?: number;
   /** Size of each internal buffer slab. Default 16384. */
   slabSize?: number;
+  /**
+   * Allocates a slab (default `new Uint8Array(size)`). A Node caller passes `Buffer.allocUnsafe` so the chunks
+   * it writes are Buffers already (net.Socket converts every plain Uint8Array it is given, one object per write).
+   * The writer only hands out bytes it has written, so uninitialised memory never leaves it.
+   */
+  allocate?: (size: number) => Uint8Array;
 }
 
 export interface HeadersOptions {
@@ -61,10 +67,12 @@ export class FrameWriter {
   private chunkBytes = 0;
   private readonly copyThreshold: number;
   private readonly slabSize: number;
+  private readonly allocate: (size: number) => Uint8Array;
 
   constructor(options: FrameWriterOptions = {}) {
     this.copyThreshold = options.copyThreshold ?? DEFAULT_COPY_THRESHOLD;
     this.slabSize = options.slabSize ?? DEFAULT_SLAB_SIZE;
+    this.allocate = options.allocate ?? allocateBytes;
     this.slab = EMPTY_BYTES; // allocated by the first frame
   }
 
@@ -471,7 +479,7 @@ export class FrameWriter {
       return at;
     }
     this.seal();
-    this.slab = new Uint8Array(n > this.slabSize ? n : this.slabSize);
+    this.slab = this.allocate(n > this.slabSize ? n : this.slabSize);
     this.segmentStart = 0;
     this.used = n;
     return 0;
@@ -519,4 +527,8 @@ function padField(padLength: number | undefined, flags: number): Pad {
 function writePrioritySpec(b: Uint8Array, o: number, priority: PrioritySpec): void {
   writeUint32(b, o, priority.exclusive ? (priority.dependency | 0x8000_0000) >>> 0 : priority.dependency);
   b[o + 4] = priority.weight - 1;
+}
+
+function allocateBytes(size: number): Uint8Array {
+  return new Uint8Array(size);
 }

@@ -26,4 +26,17 @@ test('release() drops the slab only when nothing is pending; writing afterwards 
   assert.equal(frames.map((f) => f.type), [FrameType.PING, FrameType.WINDOW_UPDATE]);
 });
 
+test('allocate: slabs come from the caller and every chunk is a view of one', () => {
+  class Marked extends Uint8Array {}
+  const sizes: number[] = [];
+  const w = new FrameWriter({ slabSize: 32, allocate: (n) => (sizes.push(n), new Marked(n)) });
+  w.ping(new Uint8Array(8)); // 17 octets
+  w.ping(new Uint8Array(8), true); // 17 more: a second slab
+  w.windowUpdate(0, 1);
+  const chunks = w.flush();
+  assert.equal(sizes, [32, 32]);
+  assert.ok(chunks.every((c) => c instanceof Marked), 'every chunk is a view of an allocated slab');
+  assert.equal(decodeFrames(concatBytes(chunks)).map((f) => f.type), [FrameType.PING, FrameType.PING, FrameType.WINDOW_UPDATE]);
+});
+
 test.run();

@@ -69,7 +69,7 @@ export class H2Connection {
 
   private readonly now: () => number;
   private readonly decoder = new FrameDecoder();
-  private readonly writer = new FrameWriter();
+  private readonly writer: FrameWriter;
   private readonly hpackIn: Decoder;
   private readonly hpackOut = new Encoder();
   private hpackBuf = new ByteWriter(256);
@@ -128,6 +128,7 @@ export class H2Connection {
     this.prefaceTimeout = options.prefaceTimeout ?? 10_000;
     this.headerBlockTimeout = options.headerBlockTimeout ?? 10_000;
     this.idleTimeout = options.idleTimeout ?? 0;
+    this.writer = new FrameWriter(options.allocate === undefined ? undefined : { allocate: options.allocate });
     this.createdAt = this.now();
     this.idleSince = this.createdAt;
     this.guard = new AbuseGuard(options.abuse === undefined ? DEFAULT_ABUSE_LIMITS : { ...DEFAULT_ABUSE_LIMITS, ...options.abuse });

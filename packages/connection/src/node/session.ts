@@ -70,6 +70,7 @@ export abstract class Http2Session extends EventEmitter {
       role,
       settings: toEngineSettings(options.settings),
       manualFlowControl: true,
+      allocate: Buffer.allocUnsafe,
       ...(options.connectionWindow !== undefined && { connectionWindow: options.connectionWindow }),
       ...(options.scheduler !== undefined && { scheduler: options.scheduler }),
       ...(options.settingsTimeout !== undefined && { settingsTimeout: options.settingsTimeout }),

@@ -64,7 +64,9 @@ export class Http2Stream extends Duplex {
     super({ allowHalfOpen: true, autoDestroy: false });
     this.h2Session = session;
     this.id = id;
+    // Both sides' ends may complete the stream (maybeDestroy checks): permanent listeners, no once() wrapper per close.
     this.on('finish', maybeDestroyOnFinish);
+    this.on('end', maybeDestroyOnEnd);
   }
 
   get session(): Http2Session | undefined {
@@ -371,8 +373,7 @@ export class Http2Stream extends Duplex {
       this.destroy(error ?? undefined);
       return;
     }
-    // Ended normally with data still to read: destroy after 'end'.
-    this.once('end', maybeDestroyOnEnd);
+    // Ended normally with data still to read: destroyed after 'end' (maybeDestroyOnEnd).
     this.push(null);
     if (this.sink === null && (this.flags & READ_STARTED) === 0 && this.readableFlowing === null && this.isServer()) {
       this.resume(); // nobody reads it: drain so the stream can close, as node does
