@@ -69,22 +69,35 @@ test('h2load: 2 000 requests, 4 clients × 50 streams, none failed', async () =>
   }
 });
 
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as net.AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
 test('strand engine client → nghttpd: GET with trailers-free response body', async () => {
   if (skip('nghttpd')) return;
   const root = mkdtempSync(join(tmpdir(), 'strand-nghttpd-'));
   writeFileSync(join(root, 'index.html'), 'from nghttpd');
-  const port = 30_000 + Math.floor(Math.random() * 20_000);
+  // A port the kernel just handed out (a random one collided with other processes under CI load).
+  const port = await freePort();
   const child = spawn('nghttpd', ['--no-tls', '-d', root, String(port)], { stdio: 'ignore' });
   try {
     let socket: net.Socket | undefined;
-    for (let i = 0; i < 50 && socket === undefined; i++) {
+    // Up to 10 s: nghttpd starts in milliseconds, but not always on a loaded 2-core machine.
+    for (let i = 0; i < 200 && socket === undefined && child.exitCode === null; i++) {
       socket = await new Promise<net.Socket | undefined>((resolve) => {
         const s = net.connect(port, '127.0.0.1', () => resolve(s));
         s.once('error', () => resolve(undefined));
       });
       if (socket === undefined) await new Promise((r) => setTimeout(r, 50));
     }
-    assert.ok(socket, 'nghttpd did not start');
+    assert.ok(socket, `nghttpd did not start (exit code ${child.exitCode})`);
     const conn = new H2Connection({ role: 'client' });
     const got = await new Promise<{ status: string; body: string }>((resolve, reject) => {
       let status = '';
