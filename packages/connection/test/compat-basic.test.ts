@@ -271,6 +271,59 @@ t('res.setTimeout emits timeout; res.destroy resets the stream; createPushRespon
   assert.is(stream.rstCode, strand.constants.NGHTTP2_NO_ERROR);
 });
 
+t('req.setTimeout emits timeout on req; an unread request ends and closes (GET and an unread POST body)', async (ctx) => {
+  const events: string[] = [];
+  ctx.handler = (req, res) => {
+    req.on('end', () => events.push(`${req.method} end`));
+    req.on('close', () => events.push(`${req.method} close`));
+    if (req.url === '/slow') {
+      const guard = setTimeout(() => res.end('no timeout event'), 2000); // fail, not hang, without the event
+      req.setTimeout(20, () => {
+        clearTimeout(guard);
+        events.push('req timeout');
+        res.end('late');
+      });
+      return;
+    }
+    res.end('now');
+  };
+  const slow = await get(ctx.client, { ':path': '/slow' });
+  assert.is(slow.data.toString(), 'late');
+  await get(ctx.client);
+  await get(ctx.client, { ':method': 'POST' }, Buffer.from('unread'));
+  while (events.length < 7) await new Promise((r) => setImmediate(r));
+  assert.equal(events, ['req timeout', 'GET end', 'GET close', 'GET end', 'GET close', 'POST end', 'POST close']);
+});
+
+t('writeHead(status, object) alone: fields as given (lowercased, HTTP/1-only dropped), date and content-length added, not stored', async (ctx) => {
+  let stored: unknown = 'unset';
+  let thrown = '';
+  ctx.handler = (req, res) => {
+    if (req.url === '/bad') {
+      try {
+        res.writeHead(200, { 'bad name': 'x' });
+      } catch (error) {
+        thrown = (error as Error & { code: string }).code;
+      }
+      res.end();
+      return;
+    }
+    res.writeHead(202, { 'Content-Type': 'text/plain', Connection: 'close', 'x-n': 7 });
+    stored = res.getHeader('content-type');
+    res.end('four');
+  };
+  const { response, data } = await get(ctx.client);
+  assert.is(response[':status'], 202);
+  assert.is(response['content-type'], 'text/plain');
+  assert.is(response['x-n'], '7');
+  assert.is(response.connection, undefined);
+  assert.type(response.date, 'string');
+  assert.is(data.toString(), 'four');
+  assert.is(stored, undefined); // node:http's writeHead fast path does not store the fields either
+  await get(ctx.client, { ':path': '/bad' });
+  assert.is(thrown, 'ERR_INVALID_HTTP_TOKEN');
+});
+
 t('node:http2 client against the compat layer', async (ctx) => {
   ctx.handler = (req, res) => {
     res.setHeader('connection', 'close');

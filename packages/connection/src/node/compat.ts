@@ -9,8 +9,10 @@ import type { EventEmitter } from 'node:events';
 import * as http from 'node:http';
 import type { HeaderList } from '../engine/http-semantics.js';
 import { nodeError } from './errors.js';
+import { attachCompat, forwardDrain, forwardTimeout } from './compat-events.js';
+import { hasStoredHeaders, responseHeaderList, writeHeadFields } from './compat-headers.js';
 import { toHeaderList, type IncomingHttpHeaders, type OutgoingHttpHeaders } from './headers.js';
-import { utcDate, type ServerHttp2Stream } from './server-stream.js';
+import type { ServerHttp2Stream } from './server-stream.js';
 import { socketProxy } from './socket-proxy.js';
 
 export interface CompatClasses {
@@ -47,6 +49,11 @@ export class Http2ServerRequest extends http.IncomingMessage {
     this.read = readRequestBody;
     this._destroy = destroyRequest;
     stream.sink = this;
+    if (stream.endAfterHeaders) {
+      // No body will come: end the reader now. With `sync` off, push(null) settles at once instead of a tick later.
+      (this as unknown as { _readableState: { sync: boolean } })._readableState.sync = false;
+      this.push(null);
+    }
   }
 
   get authority(): string | undefined {
@@ -79,7 +86,7 @@ function destroyRequest(this: Http2ServerRequest, error: Error | null, callback:
   }
   const stream = this.stream;
   if (this.aborted && !stream.destroyed && !stream.h2Closed) stream.close(CANCEL);
-  process.nextTick(callback, error);
+  callback(error);
 }
 
 const CANCEL = 0x8;
@@ -122,40 +129,44 @@ function writeHead(this: Res, statusCode: number, reason?: string | OutgoingHttp
   if (this._header !== null) throw nodeError('ERR_HTTP2_HEADERS_SENT', 'Response has already been initiated.');
   if (typeof reason !== 'string') headers = reason;
   this.statusCode = statusCode;
+  if (headers !== undefined && headers !== null && !Array.isArray(headers) && !hasStoredHeaders(this)) {
+    // Only writeHead() sets headers: they go out as given and are not stored (node:http's fast path too).
+    sendHeaders(this, false, writeHeadFields(headers), -1);
+    return this;
+  }
   if (Array.isArray(headers)) {
     // A flat [name, value, name, value …] list (or [[name, value] …]).
     if (headers.length > 0 && Array.isArray(headers[0])) for (const [k, v] of headers as unknown as string[][]) this.appendHeader(k!, v!);
     else for (let i = 0; i + 1 < headers.length; i += 2) this.appendHeader(headers[i]!, headers[i + 1]!);
   } else if (headers !== undefined && headers !== null) {
-    for (const key of Object.keys(headers)) {
+    for (const key in headers) {
       const value = headers[key];
-      if (value !== undefined) this.setHeader(key, value as string | number | readonly string[]);
+      if (value !== undefined && Object.hasOwn(headers, key)) this.setHeader(key, value as string | number | readonly string[]);
     }
   }
-  sendHeaders(this, false);
+  sendHeaders(this, false, null, -1);
   return this;
 }
 
 function implicitHeader(this: Res): void {
-  if (this._header === null) sendHeaders(this, false);
+  if (this._header === null) sendHeaders(this, false, null, -1);
 }
 
 function flushHeaders(this: Res): void {
-  if (this._header === null && !this.stream.h2Closed && !this.stream.destroyed) sendHeaders(this, false);
+  if (this._header === null && !this.stream.h2Closed && !this.stream.destroyed) sendHeaders(this, false, null, -1);
 }
 
-/** Sends the response HEADERS from statusCode and the stored headers (HTTP/1-only fields dropped). */
-function sendHeaders(res: Res, endStream: boolean): void {
+/**
+ * Sends the response HEADERS: statusCode, the stored headers (HTTP/1-only fields dropped), writeHead's `fields`,
+ * and content-length when `contentLength` ≥ 0 (end(data) knows the whole body).
+ */
+function sendHeaders(res: Res, endStream: boolean, fields: HeaderList | null, contentLength: number): void {
   const stream = res.stream;
   const status = res.statusCode;
   if (!Number.isInteger(status) || status < 200 || status > 599) {
     throw nodeError('ERR_HTTP2_STATUS_INVALID', `Invalid status code: ${status}`, RangeError);
   }
-  const stored = res.getHeaders() as OutgoingHttpHeaders;
-  for (const name in stored) if (name.charCodeAt(0) === 0x3a) delete stored[name];
-  const list = toHeaderList(stored, 'response', 'drop');
-  list.unshift([':status', String(status)]);
-  if (res.sendDate && stored.date === undefined) list.push(['date', utcDate()]);
+  const list = responseHeaderList(res, status, fields, contentLength);
   const noBody = res.req.method === 'HEAD' || status === 204 || status === 205 || status === 304;
   res._header = ' ';
   res._headerSent = true;
@@ -177,12 +188,14 @@ function write(this: Res, chunk: Chunk, encoding?: BufferEncoding | Callback, ca
     if (typeof callback === 'function') process.nextTick(callback, error);
     return false;
   }
-  if (this._header === null) sendHeaders(this, false);
+  if (this._header === null) sendHeaders(this, false, null, -1);
   if (this[kNoBody]) {
     if (typeof callback === 'function') process.nextTick(callback);
     return true;
   }
-  return typeof callback === 'function' ? stream.write(chunk, encoding ?? 'utf8', callback) : stream.write(chunk, encoding ?? 'utf8');
+  const ok = typeof callback === 'function' ? stream.write(chunk, encoding ?? 'utf8', callback) : stream.write(chunk, encoding ?? 'utf8');
+  if (!ok) forwardDrain(stream);
+  return ok;
 }
 
 function end(this: Res, chunk?: Chunk | Callback | null, encoding?: BufferEncoding | Callback, callback?: Callback): Res {
@@ -202,11 +215,9 @@ function end(this: Res, chunk?: Chunk | Callback | null, encoding?: BufferEncodi
   this.finished = true;
   const hasChunk = chunk !== undefined && chunk !== null && (chunk as Chunk).length > 0;
   if (this._header === null) {
-    // The whole body is known: tell the client its length, as node:http does for end(data).
-    if (hasChunk && !this.hasHeader('content-length')) {
-      this.setHeader('content-length', typeof chunk === 'string' ? Buffer.byteLength(chunk, (encoding as BufferEncoding | undefined) ?? 'utf8') : (chunk as Uint8Array).byteLength);
-    }
-    sendHeaders(this, !hasChunk && this[kTrailers] === undefined);
+    // The whole body is known: tell the client its length (unless set), as node:http does for end(data).
+    const length = !hasChunk ? -1 : typeof chunk === 'string' ? Buffer.byteLength(chunk, (encoding as BufferEncoding | undefined) ?? 'utf8') : (chunk as Uint8Array).byteLength;
+    sendHeaders(this, !hasChunk && this[kTrailers] === undefined, null, length);
   }
   if (typeof callback === 'function') this.once('finish', callback);
   stream.pendingTrailers = this[kTrailers];
@@ -242,6 +253,7 @@ function addTrailers(this: Res, headers: OutgoingHttpHeaders | Array<[string, st
 
 function setResponseTimeout(this: Res, ms: number, callback?: () => void): Res {
   if (typeof callback === 'function') this.on('timeout', callback);
+  forwardTimeout(this.stream);
   if (!this.stream.h2Closed) this.stream.setTimeout(ms);
   return this;
 }
@@ -265,14 +277,6 @@ function createPushResponse(this: Res, _headers: unknown, callback: (error: Erro
 
 // ------------------------------------------------------------------ wiring
 
-const kRequest = Symbol('strand.request');
-const kResponse = Symbol('strand.response');
-
-interface CompatStream extends ServerHttp2Stream {
-  [kRequest]?: Http2ServerRequest;
-  [kResponse]?: Res;
-}
-
 type EmitterServer = EventEmitter;
 
 /** Turns each 'stream' into (req, res) and emits 'request' (or 'checkContinue', 'connect'), as node does. */
@@ -282,15 +286,7 @@ export function installCompat(server: EmitterServer, classes: Partial<CompatClas
   server.on('stream', (stream: ServerHttp2Stream, headers: IncomingHttpHeaders, _flags: number, raw: string[]) => {
     const req = new Request(stream, headers, undefined, raw);
     const res = new Response(stream, req) as Res;
-    const s = stream as CompatStream;
-    s[kRequest] = req;
-    s[kResponse] = res;
-    stream.on('error', ignoreError);
-    stream.on('trailers', onStreamTrailers);
-    stream.on('drain', onStreamDrain);
-    stream.on('finish', onStreamFinish);
-    stream.on('timeout', onStreamTimeout);
-    stream.on('close', onStreamClose);
+    attachCompat(stream, req, res);
     dispatch(server, req, res, headers);
   });
 }
@@ -321,52 +317,4 @@ function dispatch(server: EmitterServer, req: Http2ServerRequest, res: Res, head
     }
   }
   server.emit('request', req, res);
-}
-
-function ignoreError(): void {
-  // Errors reach the application as req 'aborted' / res 'close', as with node:http.
-}
-
-function onStreamTrailers(this: CompatStream, headers: IncomingHttpHeaders, _flags: number, raw: string[]): void {
-  const req = this[kRequest];
-  if (req === undefined) return;
-  req.trailers = headers as NodeJS.Dict<string>;
-  req.rawTrailers = raw;
-}
-
-function onStreamDrain(this: CompatStream): void {
-  this[kResponse]?.emit('drain');
-}
-
-function onStreamFinish(this: CompatStream): void {
-  const res = this[kResponse];
-  // Only a response the application ended finishes; a reset stream ends its writable side without it.
-  if (res !== undefined && res.finished) res.emit('finish');
-}
-
-function onStreamTimeout(this: CompatStream): void {
-  const req = this[kRequest];
-  const res = this[kResponse];
-  const a = req !== undefined && req.emit('timeout');
-  const b = res !== undefined && res.emit('timeout');
-  if (!a && !b) this.close(CANCEL);
-}
-
-function onStreamClose(this: CompatStream): void {
-  const req = this[kRequest];
-  const res = this[kResponse];
-  this[kRequest] = undefined;
-  this[kResponse] = undefined;
-  if (req !== undefined) {
-    // Reset (or closed before the response ended): like a dropped HTTP/1 connection, req is destroyed and emits
-    // 'aborted' unless it was read to the end. Otherwise an unread body is dropped.
-    if (this.aborted || this.rstCode !== 0 || !req.complete) req.destroy();
-    else if (!req.readableEnded && req.readableFlowing === null) req.resume();
-  }
-  if (res !== undefined) {
-    res._closed = true;
-    res.destroyed = true;
-    (res as { writable: boolean }).writable = false;
-    res.emit('close');
-  }
 }

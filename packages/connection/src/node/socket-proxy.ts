@@ -3,17 +3,18 @@
 // destroyed, on('close'), setTimeout, destroy) from the HTTP/2 stream, so code written for HTTP/1 sockets works
 // without reading or writing the shared connection.
 import type { Socket } from 'node:net';
+import { forwardTimeout } from './compat-events.js';
 import { nodeError } from './errors.js';
-import type { Http2Stream } from './stream.js';
+import type { ServerHttp2Stream } from './server-stream.js';
 
 interface Target {
-  stream: Http2Stream;
+  stream: ServerHttp2Stream;
   socket: Socket;
 }
 
 const STREAM_METHODS = new Set<string | symbol>([
   'on', 'once', 'off', 'addListener', 'removeListener', 'prependListener', 'prependOnceListener', 'emit',
-  'listenerCount', 'listeners', 'rawListeners', 'removeAllListeners', 'end', 'destroy', 'setTimeout',
+  'listenerCount', 'listeners', 'rawListeners', 'removeAllListeners', 'end', 'destroy',
 ]);
 const STREAM_PROPERTIES = new Set<string | symbol>([
   'writable', 'readable', 'destroyed', 'closed', 'writableLength', 'writableHighWaterMark', 'writableCorked',
@@ -31,6 +32,8 @@ const handler: ProxyHandler<Target> = {
     // http.IncomingMessage._read resumes its socket: here that means "the reader wants more body".
     if (prop === 'resume') return () => target.stream.readMore();
     if (prop === '_paused') return false;
+    // req.setTimeout() lands here: the stream's 'timeout' then reaches req/res.
+    if (prop === 'setTimeout') return setStreamTimeout.bind(target.stream);
     if (FORBIDDEN.has(prop)) return noManipulation;
     const value = (target.socket as unknown as Record<string | symbol, unknown>)[prop];
     return typeof value === 'function' ? value.bind(target.socket) : value;
@@ -48,11 +51,16 @@ const handler: ProxyHandler<Target> = {
   },
 };
 
+function setStreamTimeout(this: ServerHttp2Stream, ms: number, callback?: () => void): ServerHttp2Stream {
+  forwardTimeout(this);
+  return this.setTimeout(ms, callback);
+}
+
 function noManipulation(): never {
   throw nodeError('ERR_HTTP2_NO_SOCKET_MANIPULATION', 'HTTP/2 sockets should not be directly manipulated (e.g. read and written)');
 }
 
 /** A socket-like view of `stream` for the compat layer. */
-export function socketProxy(stream: Http2Stream): Socket {
+export function socketProxy(stream: ServerHttp2Stream): Socket {
   return new Proxy({ stream, socket: stream.session!.socket }, handler) as unknown as Socket;
 }

@@ -1,0 +1,104 @@
+// The response HEADERS of the compat layer, built straight from what node's OutgoingMessage stores (its kOutHeaders
+// table: lowercase name → [name as given, value]) instead of a getHeaders() copy: setHeader() has checked the names
+// (HTTP tokens) and values (no CR, LF or NUL), so plain ASCII values go into the list as they are. HTTP/1-only fields
+// are dropped (RFC 9113 §8.2.2); arrays and non-ASCII values go through toHeaderList like every other header object.
+import * as http from 'node:http';
+import type { HeaderList } from '../engine/http-semantics.js';
+import { nodeError } from './errors.js';
+import { toHeaderList, type OutgoingHttpHeaders } from './headers.js';
+import { utcDate } from './server-stream.js';
+
+type StoredHeaders = Record<string, [string, number | string | readonly string[]]>;
+
+/** node's private symbol for the stored headers, when this Node version has it (since Node 8). */
+const kOutHeaders: symbol | undefined = Object.getOwnPropertySymbols(new http.OutgoingMessage()).find((s) => s.description === 'kOutHeaders');
+
+// RFC 9113 §8.2.2 (`te` is allowed only as "trailers").
+const HTTP1_ONLY = new Set(['connection', 'proxy-connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'http2-settings']);
+
+/** One shared [':status', code] field per status: the engine reads header lists and never changes them. */
+const STATUS_FIELDS: Array<[string, string] | undefined> = [];
+
+function statusField(status: number): [string, string] {
+  return (STATUS_FIELDS[status] ??= [':status', String(status)]);
+}
+
+let dateField: [string, string] = ['date', ''];
+
+function currentDateField(): [string, string] {
+  const now = utcDate();
+  if (dateField[1] !== now) dateField = ['date', now];
+  return dateField;
+}
+
+/**
+ * The final response's header list: :status, the stored headers, then `fields` (from writeHead, already converted),
+ * content-length when `contentLength` ≥ 0 and none is set, and date when `sendDate` and none is set.
+ */
+export function responseHeaderList(res: http.ServerResponse, status: number, fields: HeaderList | null, contentLength: number): HeaderList {
+  const stored = storedHeaders(res);
+  if (stored === null && fields !== null) {
+    // writeHead's fields alone: the list is theirs, with :status in front.
+    fields.unshift(statusField(status));
+    return finishList(res, fields, 1, contentLength);
+  }
+  const list: HeaderList = [statusField(status)];
+  if (stored !== null) {
+    for (const name in stored) {
+      const value = stored[name]![1];
+      if (name.charCodeAt(0) === 0x3a || HTTP1_ONLY.has(name)) continue;
+      const text = typeof value === 'string' ? value : typeof value === 'number' ? String(value) : null;
+      if (text !== null && isAscii(text) && name !== 'te') list.push([name, text]);
+      else appendFields(list, name, value);
+    }
+  }
+  if (fields !== null) for (let i = 0; i < fields.length; i++) list.push(fields[i]!);
+  return finishList(res, list, 1, contentLength);
+}
+
+/** Adds content-length (when `contentLength` ≥ 0) and date (when sendDate) unless the fields from `from` on have them. */
+function finishList(res: http.ServerResponse, list: HeaderList, from: number, contentLength: number): HeaderList {
+  let hasDate = false;
+  let hasLength = false;
+  for (let i = from; i < list.length; i++) {
+    const name = list[i]![0];
+    if (name === 'date') hasDate = true;
+    else if (name === 'content-length') hasLength = true;
+  }
+  if (contentLength >= 0 && !hasLength) list.push(['content-length', String(contentLength)]);
+  if (res.sendDate && !hasDate) list.push(currentDateField());
+  return list;
+}
+
+/** writeHead's header object as a list (validated as setHeader would; pseudo-header names are not HTTP tokens). */
+export function writeHeadFields(headers: OutgoingHttpHeaders): HeaderList {
+  const list = toHeaderList(headers, 'response', 'drop');
+  if (list.length > 0 && list[0]![0].charCodeAt(0) === 0x3a) {
+    throw nodeError('ERR_INVALID_HTTP_TOKEN', `Header name must be a valid HTTP token ["${list[0]![0]}"]`, TypeError);
+  }
+  return list;
+}
+
+/** Whether any header was stored with setHeader/appendHeader. */
+export function hasStoredHeaders(res: http.ServerResponse): boolean {
+  if (kOutHeaders === undefined) return res.getHeaderNames().length > 0;
+  return (res as unknown as Record<symbol, StoredHeaders | null>)[kOutHeaders] != null;
+}
+
+function storedHeaders(res: http.ServerResponse): StoredHeaders | null {
+  if (kOutHeaders !== undefined) return (res as unknown as Record<symbol, StoredHeaders | null>)[kOutHeaders] ?? null;
+  const copy = res.getHeaders() as OutgoingHttpHeaders;
+  const out: StoredHeaders = {};
+  for (const name in copy) out[name] = [name, copy[name]!];
+  return out;
+}
+
+function appendFields(list: HeaderList, name: string, value: number | string | readonly string[]): void {
+  const fields = toHeaderList({ [name]: value }, 'response', 'drop');
+  for (let i = 0; i < fields.length; i++) list.push(fields[i]!);
+}
+
+function isAscii(text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 0x7f) return false;
+  return true;
+}
