@@ -143,4 +143,31 @@ test('a connection reuses the fields of identical lines and re-reads changed one
   assert.throws(() => send('HTTP/1.1 200 OK\r\nServer b\r\nContent-Length: 0\r\n\r\n'));
 });
 
+test('bytes kept across pushes are copies: the caller may reuse its read buffer at once', () => {
+  const heads: string[] = [];
+  let body = '';
+  const sink: ResponseSink = {
+    onInformational: () => undefined,
+    onHead: (s: number, h: HeaderList) => heads.push(`${s} ${JSON.stringify(h)}`),
+    onBody: (c: Uint8Array) => (body += Buffer.from(c).toString('latin1')),
+    onComplete: () => undefined,
+  };
+  const parser = new ResponseParser(sink);
+  const buffer = Buffer.alloc(64);
+  const read = (text: string) => {
+    buffer.fill(0);
+    buffer.write(text, 'latin1');
+    parser.push(buffer.subarray(0, text.length));
+  };
+  parser.expect('GET');
+  read('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nab');
+  parser.expect('GET');
+  read('HTTP/1.1 201 OK\r\nContent-Length: 3\r\n\r\ncde'); // same offsets, other bytes: the caches must see them
+  parser.expect('GET');
+  read('HTTP/1.1 200 OK\r\nConte'); // a head split across reads of the same buffer
+  read('nt-Length: 1\r\n\r\nf');
+  assert.equal(heads, ['200 [["content-length","2"]]', '201 [["content-length","3"]]', '200 [["content-length","1"]]']);
+  assert.is(body, 'abcdef');
+});
+
 test.run();

@@ -211,6 +211,24 @@ test('HTTP/1.1 pool: a kept-alive connection is reused, and closed once idle for
   await backend.close();
 });
 
+test('HTTP/1.1 backend: concurrent responses keep their own bodies (reads share one buffer; kept bytes are copied)', async () => {
+  const backend = await httpBackend((q, s) => {
+    const body = `body of ${q.url} `.repeat(20);
+    s.writeHead(200, { 'content-length': String(body.length) });
+    s.end(body);
+  });
+  const proxy = await startProxy(config([listener('p')], [route('r', 'c', '/')], [cluster('c', 'http', [backend.port])]), { router: standInRouter });
+  const session = http2.connect(`http://127.0.0.1:${proxy.ports.get('p')}`);
+  for (let round = 0; round < 3; round++) {
+    const paths = Array.from({ length: 40 }, (_, i) => `/r${round}/${i}`);
+    const replies = await Promise.all(paths.map((path) => h2Request(session, { ':path': path })));
+    replies.forEach((r, i) => assert.is(r.body.toString(), `body of ${paths[i]} `.repeat(20)));
+  }
+  session.close();
+  await proxy.shutdown(50);
+  await backend.close();
+});
+
 test('status-code retry (route retry policy): 503 then 200', async () => {
   let n = 0;
   const backend = await httpBackend((_q, s) => {

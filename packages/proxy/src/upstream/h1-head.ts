@@ -34,6 +34,16 @@ function lineEnd(b: Uint8Array, at: number, end: number): number {
   return end;
 }
 
+/**
+ * A copy of b[start, end). Never `b.slice()`: on a Buffer that is a view, and the bytes may sit in a read buffer that
+ * the next read overwrites (upstream/connect.ts, 'transient' reads).
+ */
+export function copyBytes(b: Uint8Array, start: number, end: number): Uint8Array {
+  const out = new Uint8Array(end - start);
+  out.set(b.subarray(start, end));
+  return out;
+}
+
 function sameBytes(a: Uint8Array, b: Uint8Array, start: number, end: number): boolean {
   if (a.length !== end - start) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[start + i]) return false;
@@ -101,14 +111,14 @@ export class HeadReader {
     if (!ok) throw new ResponseError(`invalid status line ${JSON.stringify(latin1(b, start, Math.min(end, start + 40)))}`);
     this.minor = b[start + 7]! - 0x30;
     this.status = (b[start + 9]! - 0x30) * 100 + (b[start + 10]! - 0x30) * 10 + (b[start + 11]! - 0x30);
-    this.statusLine = n <= CACHED_LINE_BYTES ? b.slice(start, end) : null;
+    this.statusLine = n <= CACHED_LINE_BYTES ? copyBytes(b, start, end) : null;
   }
 
   private field(b: Uint8Array, start: number, end: number, index: number): HeaderField {
     const cached = this.lines[index];
     if (cached !== undefined && sameBytes(cached.bytes, b, start, end)) return cached.field;
     const field = parseFieldLine(b, start, end);
-    if (index < CACHED_LINES && end - start <= CACHED_LINE_BYTES) this.lines[index] = { bytes: b.slice(start, end), field };
+    if (index < CACHED_LINES && end - start <= CACHED_LINE_BYTES) this.lines[index] = { bytes: copyBytes(b, start, end), field };
     return field;
   }
 }

@@ -3,7 +3,7 @@
 // could desynchronise a pooled connection: invalid or conflicting Content-Length, Transfer-Encoding not ending in
 // chunked alongside Content-Length, obs-fold, bare CR, whitespace before the colon, oversized heads.
 import type { HeaderList } from '../translate/head.js';
-import { HeadReader, parseFieldText, ResponseError } from './h1-head.js';
+import { copyBytes, HeadReader, parseFieldText, ResponseError } from './h1-head.js';
 
 export { ResponseError };
 
@@ -141,7 +141,7 @@ export class ResponseParser {
     const end = headEnd(buf, Math.max(base, this.head === null ? base : this.head.length - 3));
     if (end < 0) {
       if (buf.length - base > MAX_HEAD) throw new ResponseError('response head too large');
-      this.head = buf === chunk ? chunk.slice(at) : buf;
+      this.head = buf === chunk ? copyBytes(chunk, at, chunk.length) : buf;
       return chunk.length;
     }
     const consumedOfChunk = this.head === null ? end + 4 : end + 4 - this.head.length + at;

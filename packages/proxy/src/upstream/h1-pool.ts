@@ -8,6 +8,7 @@ import { upstreamRequestHeaders } from '../translate/request-headers.js';
 import { forwardableTrailers } from '../translate/response-headers.js';
 import { connectSocket, isConnectFailure, type HostTarget } from './connect.js';
 import type { OutboundRequest, UpstreamError, UpstreamHandler, UpstreamPool, UpstreamRequest } from './exchange.js';
+import { copyBytes } from './h1-head.js';
 import { ResponseParser, type ResponseSink } from './h1-parser.js';
 
 export interface H1PoolOptions {
@@ -211,7 +212,7 @@ class H1Connection implements ResponseSink {
     const h = ex.handler;
     if (h === null) return;
     ex.unacked += chunk.length;
-    h.onUpstreamData(this.transient ? chunk.slice() : chunk);
+    h.onUpstreamData(this.transient ? copyBytes(chunk, 0, chunk.length) : chunk);
     if (ex.unacked > 0 && !this.paused) {
       this.paused = true;
       this.socket.pause();
