@@ -113,6 +113,31 @@ t('HTTP/1-isms are dropped, not fatal: connection, keep-alive, transfer-encoding
   assert.is(data.toString(), 'fine');
 });
 
+t('stored headers: numbers, arrays, non-ASCII text (UTF-8 octets), te only as "trailers", pseudo-headers never stored', async (ctx) => {
+  let pseudo = '';
+  ctx.handler = (req, res) => {
+    try {
+      res.setHeader(':status', '201');
+    } catch (error) {
+      pseudo = (error as Error & { code: string }).code;
+    }
+    res.setHeader('x-count', 3);
+    res.setHeader('x-list', ['a', 'b']);
+    res.setHeader('x-text', '\u00c3\u00a9'); // as raw latin1 octets this would read back as UTF-8 'é'
+    res.setHeader('te', req.url === '/te' ? 'trailers' : 'gzip');
+    res.end();
+  };
+  const plain = await get(ctx.client);
+  assert.is(plain.response[':status'], 200);
+  assert.is(plain.response['x-count'], '3');
+  assert.is(plain.response['x-list'], 'a, b');
+  assert.is(plain.response['x-text'], '\u00c3\u00a9');
+  assert.is(plain.response.te, undefined);
+  assert.is(pseudo, 'ERR_INVALID_HTTP_TOKEN');
+  const te = await get(ctx.client, { ':path': '/te' });
+  assert.is(te.response.te, 'trailers');
+});
+
 t('write() several chunks, addTrailers(), finish then close on res', async (ctx) => {
   const events: string[] = [];
   ctx.handler = (_req, res) => {
