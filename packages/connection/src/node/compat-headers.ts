@@ -23,12 +23,20 @@ function statusField(status: number): [string, string] {
   return (STATUS_FIELDS[status] ??= [':status', String(status)]);
 }
 
-let dateField: [string, string] = ['date', ''];
+/** The date field of the responses sent in this run of the event loop: one clock read per batch of requests (a socket
+ *  read carries many) instead of one per response. */
+let dateField: [string, string] | null = null;
 
 function currentDateField(): [string, string] {
-  const now = utcDate();
-  if (dateField[1] !== now) dateField = ['date', now];
+  if (dateField === null) {
+    dateField = ['date', utcDate()];
+    queueMicrotask(forgetDateField);
+  }
   return dateField;
+}
+
+function forgetDateField(): void {
+  dateField = null;
 }
 
 /**
