@@ -131,10 +131,15 @@ export class EnginePump<R = unknown> {
       const chunks = this.conn.pull();
       const events = this.conn.takeEvents();
       if (chunks.length > 0) {
-        socket.cork();
-        let ok = true;
-        for (let i = 0; i < chunks.length; i++) ok = socket.write(chunks[i]!);
-        socket.uncork();
+        let ok: boolean;
+        if (chunks.length === 1) {
+          ok = socket.write(chunks[0]!); // one chunk (small exchanges): corking would only add a buffered entry
+        } else {
+          socket.cork();
+          ok = true;
+          for (let i = 0; i < chunks.length; i++) ok = socket.write(chunks[i]!);
+          socket.uncork();
+        }
         if (!ok) {
           this.waitingDrain = true;
           if (socket.writableLength > WRITE_BACKLOG_LIMIT) socket.pause();
