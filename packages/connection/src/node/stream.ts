@@ -239,7 +239,8 @@ export class Http2Stream extends Duplex {
    *  here; what stays buffered is acknowledged when read() takes it. */
   deliver(data: Uint8Array): void {
     this.touch();
-    const buf = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+    // Views of socket reads are Buffers already; only bytes the frame decoder had to gather are a plain Uint8Array.
+    const buf = data instanceof Buffer ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
     const target = this.sink ?? this;
     target.push(buf);
     this.unacked += buf.length;
