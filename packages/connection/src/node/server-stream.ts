@@ -116,9 +116,18 @@ function finalStatus(value: OutgoingHttpHeaders[string]): number {
 
 let dateSecond = -1;
 let dateValue = '';
+/** The clock was read in this turn of the event loop: the responses of one batch share one read. */
+let dateFresh = false;
 
-/** The IMF-fixdate of now, computed at most once a second (RFC 9110 §5.6.7). */
+function dateStale(): void {
+  dateFresh = false;
+}
+
+/** The IMF-fixdate of now (RFC 9110 §5.6.7): the clock read once per batch of responses, the text once a second. */
 export function utcDate(): string {
+  if (dateFresh) return dateValue;
+  dateFresh = true;
+  queueMicrotask(dateStale);
   const second = Math.floor(Date.now() / 1000);
   if (second !== dateSecond) {
     dateSecond = second;

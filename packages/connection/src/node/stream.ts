@@ -262,8 +262,11 @@ export class Http2Stream extends Duplex {
     if (this.sink !== null) {
       this.sink.complete = true;
       this.sink.push(null);
+      // The stream's own readable side carries nothing (the sink has the body): end it with read() rather than
+      // resume() (which costs a tick and flowing-mode state); sync off so the end is not deferred behind another tick.
+      (this as unknown as { _readableState: { sync: boolean } })._readableState.sync = false;
       this.push(null);
-      this.resume();
+      this.read();
     } else {
       this.push(null);
     }
