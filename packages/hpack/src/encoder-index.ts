@@ -14,7 +14,12 @@ export class NameEntry {
   readonly staticValues: ReadonlyMap<string, number> | null;
   /** Policy kind from indexing-policy.ts. */
   readonly policy: number;
-  /** value → seq of the newest dynamic entry with this (name, value). */
+  /**
+   * value → seq of the newest dynamic entry with this (name, value): one value kept inline (most names only ever
+   * have one in the table at a time), the others in a map created for the second. The two never hold the same value.
+   */
+  inlineValue: string | null = null;
+  inlineSeq = -1;
   dynamicValues: Map<string, number> | null = null;
   /** seq of the newest dynamic entry with this name (-1 if none). */
   latestSeq = -1;
@@ -25,6 +30,31 @@ export class NameEntry {
     this.staticIndex = staticIndex;
     this.staticValues = staticValues;
     this.policy = policy;
+  }
+
+  /** seq of the newest dynamic entry (name, value), or undefined. */
+  seqOf(value: string): number | undefined {
+    if (this.inlineValue === value) return this.inlineSeq;
+    return this.dynamicValues === null ? undefined : this.dynamicValues.get(value);
+  }
+
+  /** (name, value) entered the table as insertion `seq`. */
+  added(value: string, seq: number): void {
+    if (this.inlineValue === value) this.inlineSeq = seq;
+    else if (this.dynamicValues !== null && this.dynamicValues.has(value)) this.dynamicValues.set(value, seq);
+    else if (this.inlineValue === null) {
+      this.inlineValue = value;
+      this.inlineSeq = seq;
+    } else (this.dynamicValues ??= new Map()).set(value, seq);
+  }
+
+  /** Entry `seq` with `value` left the table; a newer entry with the same value keeps the mapping. */
+  evicted(value: string, seq: number): void {
+    if (this.inlineValue === value) {
+      if (this.inlineSeq === seq) this.inlineValue = null;
+    } else if (this.dynamicValues !== null && this.dynamicValues.get(value) === seq) {
+      this.dynamicValues.delete(value);
+    }
   }
 }
 

@@ -130,7 +130,7 @@ export class Encoder extends DynamicTableOwner {
           writeInteger(w, staticIndex, 7, 0x80);
           return;
         }
-        const seq = entry.dynamicValues?.get(value);
+        const seq = entry.seqOf(value);
         if (seq !== undefined) {
           writeInteger(w, STATIC_TABLE_LENGTH + this.table.insertCount - seq, 7, 0x80);
           return;
@@ -173,7 +173,7 @@ export class Encoder extends DynamicTableOwner {
       entry = ownNameEntry(name);
       this.names.set(name, entry);
     }
-    (entry.dynamicValues ??= new Map()).set(value, seq);
+    entry.added(value, seq);
     entry.latestSeq = seq;
     entry.dynamicCount++;
   }
@@ -185,8 +185,7 @@ export class Encoder extends DynamicTableOwner {
     const seq = table.insertCount - table.length;
     table.evictOldest();
     const entry = this.names.get(name)!;
-    // A newer entry with the same value keeps the mapping.
-    if (entry.dynamicValues!.get(value) === seq) entry.dynamicValues!.delete(value);
+    entry.evicted(value, seq);
     if (--entry.dynamicCount === 0) {
       entry.latestSeq = -1;
       this.names.delete(name);

@@ -69,4 +69,21 @@ test('the decoder never throws anything but HpackError/HeaderListTooLargeError o
   );
 });
 
+test("few names and values through a tiny table: every eviction order keeps the encoder's lookups right", () => {
+  // Three names (one of them most of the time) × four values, 'all' indexing, a table that holds about three entries: the same (name, value) comes
+  // back after its entry was evicted while the name has other live entries — where a stale lookup would show.
+  const pair = fc.tuple(fc.constantFrom('x-a', 'x-a', 'x-a', 'x-b', 'date'), fc.constantFrom('1', '22', '333', '4444'));
+  fc.assert(
+    fc.property(fc.array(fc.array(pair, { minLength: 1, maxLength: 4 }), { minLength: 1, maxLength: 60 }), (blocks) => {
+      const encoder = new Encoder({ maxTableSize: 120, huffman: 'never', indexing: 'all' });
+      const decoder = new Decoder({ maxTableSize: 120 });
+      for (const fields of blocks) {
+        assert.equal(decoder.decode(encoder.encode(fields)), fields);
+        assert.equal(decoder.tableEntries(), encoder.tableEntries());
+      }
+    }),
+    { numRuns: 2000 },
+  );
+});
+
 test.run();
