@@ -1,6 +1,7 @@
 // Header objects ↔ engine lists, settings objects, constants: exact values, checked against node:http2 where it has
 // the same function.
 import * as nodeHttp2 from 'node:http2';
+import { inspect } from 'node:util';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { toHeaderList, toHeaderObject } from '../src/node/headers.js';
@@ -25,6 +26,12 @@ test('toHeaderList: pseudo-headers first, names lowercased, arrays repeated, num
     ['set-cookie', 'b=2'],
     ['x-n', '5'],
   ]);
+});
+
+test('toHeaderList: own fields only (inherited enumerable properties are not sent, as node reads Object.keys)', () => {
+  const headers = Object.create({ 'x-inherited': 'yes' }) as Record<string, string>;
+  headers['x-own'] = '1';
+  assert.equal(toHeaderList(headers, 'response'), [['x-own', '1']]);
 });
 
 test('toHeaderList: non-ASCII values go out as their UTF-8 octets (one char per octet)', () => {
@@ -73,10 +80,25 @@ test('toHeaderObject: node shapes (:status number, set-cookie array, cookie "; "
   assert.is(h.cookie, 'x=1; y=2');
   assert.is(h.accept, 'text/html, application/json');
   assert.is(h['content-type'], 'text/plain');
-  for (const key of ['toString', 'hasOwnProperty', 'constructor', '__proto__']) assert.not.ok(key in h, `inherited ${key}`);
+  assert.is(Object.getPrototypeOf(h), null);
   assert.equal((h as Record<symbol, unknown>)[sensitiveHeaders], []);
   assert.is(raw.length, 18);
   assert.equal(raw.slice(0, 4), [':status', '404', 'set-cookie', 'a=1']);
+});
+
+test('toHeaderObject: names like __proto__, constructor and toString are plain fields; inspect shows a null prototype', () => {
+  const h = toHeaderObject([
+    ['__proto__', 'p'],
+    ['constructor', 'c'],
+    ['toString', 't'],
+    ['constructor', 'd'],
+  ]);
+  assert.is(Object.getPrototypeOf(h), null);
+  assert.equal(Object.keys(h), ['__proto__', 'constructor', 'toString']);
+  assert.is(h['__proto__'], 'p');
+  assert.is(h.constructor, 'c, d'); // repeats joined, as for any field: nothing inherited was mistaken for a first value
+  assert.is(h.toString, 't');
+  assert.ok(inspect(h).startsWith('[Object: null prototype] {'), inspect(h));
 });
 
 test('toHeaderObject: UTF-8 octets decode to text; other octets stay latin1', () => {

@@ -50,8 +50,8 @@ export class Http2ServerRequest extends http.IncomingMessage {
     this._destroy = destroyRequest;
     stream.sink = this;
     if (stream.endAfterHeaders) {
-      // No body will come: end the reader now. With `sync` off, push(null) settles at once instead of a tick later.
-      (this as unknown as { _readableState: { sync: boolean } })._readableState.sync = false;
+      // No body will come: end the reader now. Left in sync mode, push(null) emits 'readable' a tick later, once the
+      // handler has had a chance to listen for it (Node emits one 'readable' at the end of a stream).
       this.push(null);
     }
   }
@@ -129,7 +129,7 @@ function writeHead(this: Res, statusCode: number, reason?: string | OutgoingHttp
   if (this._header !== null) throw nodeError('ERR_HTTP2_HEADERS_SENT', 'Response has already been initiated.');
   if (typeof reason !== 'string') headers = reason;
   this.statusCode = statusCode;
-  if (headers !== undefined && headers !== null && !Array.isArray(headers) && !hasStoredHeaders(this)) {
+  if (headers !== undefined && headers !== null && !Array.isArray(headers) && !hasStoredHeaders(this) && plainFieldNames(headers)) {
     // Only writeHead() sets headers: they go out as given and are not stored (node:http's fast path too).
     sendHeaders(this, false, writeHeadFields(headers), -1);
     return this;
@@ -141,11 +141,41 @@ function writeHead(this: Res, statusCode: number, reason?: string | OutgoingHttp
   } else if (headers !== undefined && headers !== null) {
     for (const key in headers) {
       const value = headers[key];
+      if (key.charCodeAt(0) === 0x3a) throw pseudoHeaderNotAllowed();
       if (value !== undefined && Object.hasOwn(headers, key)) this.setHeader(key, value as string | number | readonly string[]);
     }
   }
   sendHeaders(this, false, null, -1);
   return this;
+}
+
+/**
+ * writeHead's object can go out as given when its names are its own and no two of them are the same name in another
+ * case. Otherwise setHeader() merges them as node does ({ 'X-A': 1, 'x-a': 2 } sends x-a: 2).
+ */
+function plainFieldNames(headers: OutgoingHttpHeaders): boolean {
+  let lowered: string[] | null = null;
+  for (const key in headers) {
+    if (key.charCodeAt(0) === 0x3a) throw pseudoHeaderNotAllowed();
+    if (!Object.hasOwn(headers, key)) return false;
+    const name = key.toLowerCase();
+    if (lowered === null) {
+      if (name === key) continue;
+      // The first name with capitals: from here on, compare every name in lower case.
+      lowered = [];
+      for (const earlier in headers) {
+        if (earlier === key) break;
+        lowered.push(earlier);
+      }
+    }
+    if (lowered.includes(name)) return false;
+    lowered.push(name);
+  }
+  return true;
+}
+
+function pseudoHeaderNotAllowed(): Error {
+  return nodeError('ERR_HTTP2_PSEUDOHEADER_NOT_ALLOWED', 'Cannot set HTTP/2 pseudo-headers', TypeError);
 }
 
 function implicitHeader(this: Res): void {

@@ -22,6 +22,7 @@ interface PumpHooks {
   onClose(): void;
   onTimer(): void;
   flushScheduledNow(): void;
+  reschedule(): void;
 }
 type PumpedSocket = Socket & { [kPump]: PumpHooks };
 
@@ -36,7 +37,15 @@ function flushScheduledPumps(): void {
   const pumps = flushQueue;
   flushQueue = [];
   flushQueued = false;
-  for (let i = 0; i < pumps.length; i++) pumps[i]!.flushScheduledNow();
+  let i = 0;
+  try {
+    for (; i < pumps.length; i++) pumps[i]!.flushScheduledNow();
+  } catch (error) {
+    // An application listener threw during one connection's flush: the others must still be flushed (each had its
+    // own microtask before), so they go back in the queue before the error propagates.
+    for (i++; i < pumps.length; i++) pumps[i]!.reschedule();
+    throw error;
+  }
 }
 
 /**
@@ -99,6 +108,12 @@ export class EnginePump<R = unknown> {
   flushScheduledNow(): void {
     this.flushScheduled = false;
     this.flush();
+  }
+
+  /** @internal A scheduled flush that did not run (another pump's flush threw): schedule it again. */
+  reschedule(): void {
+    this.flushScheduled = false;
+    this.schedule();
   }
 
   /** @internal The socket drained: resume reading if we paused it, write what waited. */

@@ -263,8 +263,7 @@ export class Http2Stream extends Duplex {
       this.sink.complete = true;
       this.sink.push(null);
       // The stream's own readable side carries nothing (the sink has the body): end it with read() rather than
-      // resume() (which costs a tick and flowing-mode state); sync off so the end is not deferred behind another tick.
-      (this as unknown as { _readableState: { sync: boolean } })._readableState.sync = false;
+      // resume(), which costs flowing-mode state and a tick. ('readable' still comes a tick later for a listener.)
       this.push(null);
       this.read();
     } else {

@@ -1,0 +1,64 @@
+// EnginePump's shared flush queue: the pumps that asked for a flush in one tick are flushed from one microtask, so an
+// application listener that throws while one connection flushes must not leave the others unflushed.
+import * as http2 from 'node:http2';
+import * as net from 'node:net';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { EnginePump, H2Connection, type H2Event } from '../src/index.js';
+import { closeServer, listen } from './node-helpers.js';
+
+interface Served {
+  conn: H2Connection;
+  pump: EnginePump;
+  stream: number;
+}
+
+test('a listener that throws during one connection flush: the other connection of the batch is still flushed', async () => {
+  const served: Served[] = [];
+  const thrown: string[] = [];
+  const onUncaught = (error: Error) => thrown.push(error.message);
+  process.on('uncaughtException', onUncaught);
+  let bothAsked: () => void = () => {};
+  const asked = new Promise<void>((resolve) => (bothAsked = resolve));
+  const server = net.createServer((socket) => {
+    const entry = { conn: new H2Connection({ role: 'server' }), stream: 0 } as Served;
+    const first = served.length === 0;
+    served.push(entry);
+    entry.pump = new EnginePump(socket, entry.conn, (events: H2Event[]) => {
+      for (const e of events) {
+        if (e.type === 'headers') entry.stream = e.streamId;
+        if (first && e.type === 'streamClosed') throw new Error('listener of connection A throws');
+      }
+      if (served.length === 2 && served.every((s) => s.stream !== 0)) bothAsked();
+    });
+  });
+  const port = await listen(server);
+  const clients = [http2.connect(`http://127.0.0.1:${port}`), http2.connect(`http://127.0.0.1:${port}`)];
+  const statuses = clients.map(
+    (client) =>
+      new Promise<number>((resolve, reject) => {
+        const req = client.request({ ':path': '/' });
+        req.on('response', (h) => resolve(Number(h[':status'])));
+        req.on('error', reject);
+        req.end();
+      }),
+  );
+  try {
+    await asked;
+    // One tick: A's response, then B's — both in the same flush batch; A's flush delivers the throwing event.
+    for (const s of served) {
+      s.conn.respond(s.stream, [[':status', '200']], true);
+      s.pump.schedule();
+    }
+    const timeout = new Promise<string>((r) => setTimeout(() => r('timeout'), 2000));
+    assert.equal(await Promise.race([Promise.all(statuses), timeout]), [200, 200]);
+    assert.equal(thrown, ['listener of connection A throws']);
+  } finally {
+    process.off('uncaughtException', onUncaught);
+    for (const client of clients) client.destroy();
+    for (const s of served) s.pump.socket.destroy();
+    await closeServer(server);
+  }
+});
+
+test.run();
