@@ -337,7 +337,7 @@ export class Forwarder implements ClientHandler, UpstreamHandler {
     let out = downstreamResponseHeaders(headers, upstream.version, true, status);
     if (this.result!.route.filters.length > 0) out = applyResponseFilters(this.result!, out);
     if (this.web !== null) out = bridgeResponseHeaders(out, this.web);
-    this.responseHeaders = out;
+    if (this.records) this.responseHeaders = out; // kept for the LogRecord only
     this.client.respond(status, out, endStream);
     if (endStream) this.responseEnded = true;
   }
