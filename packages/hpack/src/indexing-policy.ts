@@ -39,8 +39,7 @@ const NAME_POLICIES = new Map<string, number>([
     'content-length',
     'content-md5',
     'content-range',
-    // Not `date`: a server sends the same value in every response of a second, so one table entry per second saves
-    // ~22 octets and a Huffman encoding per response (nghttp2 and h2o index it too).
+    'date',
     'digest',
     'etag',
     'expires',
