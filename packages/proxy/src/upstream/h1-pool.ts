@@ -25,6 +25,10 @@ const CRLF = '\r\n';
 /** Idle connections are checked this many times per idle timeout. */
 const SWEEPS_PER_TIMEOUT = 4;
 
+function sweepInterval(idleMs: number): number {
+  return Math.max(1, Math.ceil(idleMs / SWEEPS_PER_TIMEOUT));
+}
+
 function sweepIdle(pool: H1Pool): void {
   pool.sweep();
 }
@@ -358,7 +362,8 @@ export class H1Pool implements UpstreamPool {
   private take(): H1Connection | null {
     while (this.idle.length > 0) {
       const c = this.idle.pop()!;
-      if (!c.socket.destroyed) return c;
+      // Not one the backend has closed: between its FIN (onEnd ends our side) and 'close' it is still listed.
+      if (!c.socket.destroyed && !c.socket.writableEnded) return c;
     }
     const max = this.options.maxConnections;
     if (max > 0 && this.all.size >= max) return null;
@@ -379,22 +384,25 @@ export class H1Pool implements UpstreamPool {
       conn.start(next);
       return;
     }
-    conn.idleSince = Date.now();
+    conn.idleSince = performance.now(); // monotonic: a wall-clock step neither keeps nor drops connections
     this.idle.push(conn);
     const idleMs = this.options.idleTimeoutMs;
     if (idleMs > 0 && this.sweepTimer === null) {
-      this.sweepTimer = setInterval(sweepIdle, Math.max(1, Math.ceil(idleMs / SWEEPS_PER_TIMEOUT)), this);
+      this.sweepTimer = setInterval(sweepIdle, sweepInterval(idleMs), this);
       this.sweepTimer.unref();
     }
   }
 
   /**
-   * Closes the connections idle for idleTimeoutMs or more (at most idleTimeoutMs / SWEEPS_PER_TIMEOUT late). `idle`
-   * is in release order (taken from and returned to its end), so the expired ones are at its front.
+   * Closes the connections that would pass idleTimeoutMs before the next sweep: each closes between ¾ of the timeout
+   * and the timeout, never later (set just under a backend's keep-alive timeout, a connection the backend is about to
+   * close is not reused). `idle` is in release order (taken from and returned to its end), so the expired ones are at
+   * its front.
    */
   sweep(): void {
     const idle = this.idle;
-    const cutoff = Date.now() - this.options.idleTimeoutMs;
+    const idleMs = this.options.idleTimeoutMs;
+    const cutoff = performance.now() - (idleMs - sweepInterval(idleMs));
     let n = 0;
     while (n < idle.length && idle[n]!.idleSince <= cutoff) n++;
     if (n > 0) for (const c of idle.splice(0, n)) c.destroy();
