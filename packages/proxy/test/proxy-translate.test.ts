@@ -10,6 +10,7 @@ import { classify } from '../src/server/sniff.js';
 import type { HeaderList, RequestHead } from '../src/translate/head.js';
 import { connectionNamed, teHasTrailers } from '../src/translate/hop-by-hop.js';
 import { requestIdOf, upstreamRequestHeaders } from '../src/translate/request-headers.js';
+import { formatRequestId } from '../src/translate/request-id.js';
 import { downstreamResponseHeaders, forwardableTrailers, fromRawHeaders, toRawHeaders } from '../src/translate/response-headers.js';
 import { checkRequestHead, isFieldValue, isToken } from '../src/translate/validate.js';
 import { healthCheckRequest } from '../src/upstream/health.js';
@@ -66,7 +67,7 @@ test('upstream HTTP/2 headers: pseudo-headers first, cookies kept as crumbs, TE:
     ['x-forwarded-proto', 'https'],
     ['x-forwarded-host', 'example.test:8443'],
   ]);
-  assert.match(requestIdOf(out), /^[0-9a-f-]{36}$/);
+  assert.match(requestIdOf(out), /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
 });
 
 test('WebSocket upgrade keeps Connection: upgrade / Upgrade', () => {
@@ -202,6 +203,16 @@ test('LazyHeaderMap: filled on first read, repeated fields joined (cookies with 
 test('gRPC health request encoding', () => {
   assert.equal([...healthCheckRequest('')], [0, 0, 0, 0, 0]);
   assert.equal([...healthCheckRequest('svc')], [0, 0, 0, 0, 5, 0x0a, 3, 0x73, 0x76, 0x63]);
+});
+
+test('request ids: RFC 9562 version 4 shape at every counter range, distinct per counter value', () => {
+  const shape = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+  const values = [0, 1, 0xfff, 2 ** 48 - 1, 2 ** 48, 2 ** 48 + 5, 2 ** 53 - 1];
+  const ids = values.map(formatRequestId);
+  for (const id of ids) assert.match(id, shape);
+  assert.is(new Set(ids).size, values.length);
+  assert.is(ids[4]!.slice(19), '8001-000000000000');
+  assert.is(ids[6]!.slice(19), '801f-ffffffffffff');
 });
 
 test.run();

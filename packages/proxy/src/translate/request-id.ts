@@ -1,21 +1,32 @@
-// x-request-id values: UUID-shaped (8-4-4-4-12 hex), unique per process without a random draw per request — 64 random
-// bits chosen at start (per worker) and a 64-bit counter (groups 4 and 5).
+// x-request-id values: RFC 9562 version-4-shaped UUIDs (8-4-4-4-12 hex, version nibble 4, variant bits 10), unique per
+// process without a random draw per request — 60 random bits chosen at start (per worker) in groups 1–3, and a
+// counter in groups 4–5 (14 bits beside the variant, then 48). Unique and well formed, not unpredictable: an id is for
+// tracing, never a secret.
 import { randomBytes } from 'node:crypto';
 
 const prefix = randomBytes(8).toString('hex');
-const head = `${prefix.slice(0, 8)}-${prefix.slice(8, 12)}-${prefix.slice(12, 16)}-`;
-/** The prefix while the counter is below 2^48 (its top 16 bits, group 4, are zero). */
-const headLow = `${head}0000-`;
+const head = `${prefix.slice(0, 8)}-${prefix.slice(8, 12)}-4${prefix.slice(13, 16)}-`;
+/** The prefix while the counter is below 2^48 (group 4 is then the variant bits and zeros). */
+const headLow = `${head}8000-`;
 const ZEROS = '000000000000';
 const LOW_LIMIT = 2 ** 48;
+/** The counter wraps where doubles stop counting exactly (2^53 ids per process first; it fits the 62 bits). */
+const WRAP = 2 ** 53;
 let counter = 0;
 
 export function nextRequestId(): string {
-  const c = counter++;
+  const c = counter;
+  counter = c + 1 === WRAP ? 0 : c + 1;
+  return formatRequestId(c);
+}
+
+/** The id for counter value `c` (an integer, 0 ≤ c < 2^53). */
+export function formatRequestId(c: number): string {
   if (c < LOW_LIMIT) {
     const hex = c.toString(16);
     return headLow + ZEROS.slice(hex.length) + hex;
   }
-  const n = c.toString(16).padStart(16, '0');
-  return `${head}${n.slice(0, 4)}-${n.slice(4)}`;
+  const high = Math.floor(c / LOW_LIMIT); // < 2^5
+  const low = (c - high * LOW_LIMIT).toString(16);
+  return `${head}${(0x8000 | high).toString(16)}-${ZEROS.slice(low.length)}${low}`;
 }
