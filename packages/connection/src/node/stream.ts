@@ -378,8 +378,8 @@ export class Http2Stream extends Duplex {
     }
     // Ended normally with data still to read: destroyed after 'end' (maybeDestroyOnEnd).
     this.push(null);
-    if (this.sink === null && (this.flags & READ_STARTED) === 0 && this.readableFlowing === null && this.isServer()) {
-      this.resume(); // nobody reads it: drain so the stream can close, as node does
+    if (this.sink === null && (this.flags & READ_STARTED) === 0 && this.readableFlowing === null && this.isServer() && this.readableLength > 0) {
+      this.resume(); // nobody reads the body it holds: drain it so the stream can close, as node does
     } else {
       this.read(0);
     }
