@@ -5,16 +5,13 @@
 import * as http from 'node:http';
 import type { HeaderList } from '../engine/http-semantics.js';
 import { nodeError } from './errors.js';
-import { toHeaderList, type OutgoingHttpHeaders } from './headers.js';
+import { CONNECTION_SPECIFIC, toHeaderList, type OutgoingHttpHeaders } from './headers.js';
 import { utcDate } from './server-stream.js';
 
 type StoredHeaders = Record<string, [string, number | string | readonly string[]]>;
 
 /** node's private symbol for the stored headers, when this Node version has it (since Node 8). */
 const kOutHeaders: symbol | undefined = Object.getOwnPropertySymbols(new http.OutgoingMessage()).find((s) => s.description === 'kOutHeaders');
-
-// RFC 9113 §8.2.2 (`te` is allowed only as "trailers").
-const HTTP1_ONLY = new Set(['connection', 'proxy-connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'http2-settings']);
 
 /** One shared [':status', code] field per status: the engine reads header lists and never changes them. */
 const STATUS_FIELDS: Array<[string, string] | undefined> = [];
@@ -54,7 +51,7 @@ export function responseHeaderList(res: http.ServerResponse, status: number, fie
   if (stored !== null) {
     for (const name in stored) {
       const value = stored[name]![1];
-      if (name.charCodeAt(0) === 0x3a || HTTP1_ONLY.has(name)) continue;
+      if (name.charCodeAt(0) === 0x3a || CONNECTION_SPECIFIC.has(name)) continue;
       const text = typeof value === 'string' ? value : typeof value === 'number' ? String(value) : null;
       if (text !== null && isAscii(text) && name !== 'te') list.push([name, text]);
       else appendFields(list, name, value);

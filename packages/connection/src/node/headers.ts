@@ -29,7 +29,7 @@ const SINGLE_VALUE = new Set([
 ]);
 
 // RFC 9113 §8.2.2: connection-specific fields must not appear in HTTP/2 (`te` only as "trailers").
-const CONNECTION_SPECIFIC = new Set(['connection', 'proxy-connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'http2-settings']);
+export const CONNECTION_SPECIFIC = new Set(['connection', 'proxy-connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'http2-settings']);
 
 const REQUEST_PSEUDO = new Set([':method', ':scheme', ':authority', ':path', ':protocol']);
 
