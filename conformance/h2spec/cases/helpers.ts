@@ -31,15 +31,15 @@ export function streamErrorCase(title: string, requirement: string, send: Stimul
   };
 }
 
-/** `send`, then a PING: the server must still answer it (the frame was accepted or ignored). */
-export function pingAnsweredCase(title: string, requirement: string, send: Stimulus): CaseSpec {
+/** `send`, then a PING: the server must still answer it (the frame was accepted or ignored) with the same payload. */
+export function pingAnsweredCase(title: string, requirement: string, send: Stimulus, payload: Uint8Array = ZERO_PING): CaseSpec {
   return {
     title,
     requirement,
     async run(t) {
       await send(t);
-      t.conn.sendPing(ZERO_PING);
-      await t.conn.expectPing(ZERO_PING);
+      t.conn.sendPing(payload);
+      await t.conn.expectPing(payload);
     },
   };
 }
