@@ -58,15 +58,16 @@ export class Http2Stream extends Duplex {
   private unacked = 0;
   private pendingWrite: ((error?: Error | null) => void) | null = null;
   private timer: NodeJS.Timeout | null = null;
-  private priorityInfo: { weight: number; exclusive: boolean; parent: number } = { weight: 16, exclusive: false, parent: 0 };
+  /** The weight last set by priority() (state.weight); nothing else of the priority is read back. */
+  private priorityWeight = 16;
 
   constructor(session: Http2Session, id: number) {
     super({ allowHalfOpen: true, autoDestroy: false });
     this.h2Session = session;
     this.id = id;
     // Both sides' ends may complete the stream (maybeDestroy checks): permanent listeners, no once() wrapper per close.
-    this.on('finish', maybeDestroyOnFinish);
-    this.on('end', maybeDestroyOnEnd);
+    this.on('finish', maybeDestroyListener);
+    this.on('end', maybeDestroyListener);
   }
 
   get session(): Http2Session | undefined {
@@ -112,7 +113,7 @@ export class Http2Stream extends Duplex {
     const remoteClose = (this.flags & END_RECEIVED) !== 0 ? 1 : 0;
     // NGHTTP2_STREAM_STATE_*: 2 open, 5 half-closed (local), 6 half-closed (remote), 7 closed.
     const state = this.h2Closed ? 7 : localClose && !remoteClose ? 5 : remoteClose && !localClose ? 6 : 2;
-    return { localWindowSize: conn === undefined ? 0 : conn.sendWindow(this.id), state, localClose, remoteClose, weight: this.priorityInfo.weight, sumDependencyWeight: 0 };
+    return { localWindowSize: conn === undefined ? 0 : conn.sendWindow(this.id), state, localClose, remoteClose, weight: this.priorityWeight, sumDependencyWeight: 0 };
   }
 
   /** Resets the stream with `code` (RST_STREAM), like node's `stream.close()`. */
@@ -122,14 +123,14 @@ export class Http2Stream extends Duplex {
     }
     if (callback !== undefined) this.once('close', callback);
     if (this.h2Closed) return;
-    this.resetBy(code, true);
+    this.resetBy(code);
     this.closeWith(code, null);
   }
 
   /** Sets the RFC 7540 priority of the stream (a PRIORITY frame unless `silent`). */
   priority(options: StreamPriorityOptions = {}): void {
     const spec: PrioritySpec = { exclusive: options.exclusive === true, dependency: options.parent ?? 0, weight: options.weight ?? 16 };
-    this.priorityInfo = { weight: spec.weight, exclusive: spec.exclusive, parent: spec.dependency };
+    this.priorityWeight = spec.weight;
     const session = this.h2Session;
     if (options.silent || session === undefined || this.h2Closed) return;
     session.conn.priority(this.id, spec);
@@ -219,7 +220,7 @@ export class Http2Stream extends Duplex {
     const session = this.h2Session;
     if (!this.h2Closed) {
       const code = error !== null ? (error.name === 'AbortError' ? ErrorCode.CANCEL : ErrorCode.INTERNAL_ERROR) : session?.destroyCode ?? ErrorCode.NO_ERROR;
-      this.resetBy(code, true);
+      this.resetBy(code);
       this.markClosed(code);
     }
     if (this.timer !== null) clearTimeout(this.timer);
@@ -341,9 +342,9 @@ export class Http2Stream extends Duplex {
     if (this.timer !== null) this.timer.refresh();
   }
 
-  private resetBy(code: number, send: boolean): void {
+  private resetBy(code: number): void {
     const session = this.h2Session;
-    if (!send || session === undefined) return;
+    if (session === undefined) return;
     try {
       session.conn.rstStream(this.id, code);
     } catch {
@@ -376,7 +377,7 @@ export class Http2Stream extends Duplex {
       this.destroy(error ?? undefined);
       return;
     }
-    // Ended normally with data still to read: destroyed after 'end' (maybeDestroyOnEnd).
+    // Ended normally with data still to read: destroyed after 'end' (maybeDestroyListener).
     this.push(null);
     if (this.sink === null && (this.flags & READ_STARTED) === 0 && this.readableFlowing === null && this.isServer() && this.readableLength > 0) {
       this.resume(); // nobody reads the body it holds: drain it so the stream can close, as node does
@@ -407,11 +408,7 @@ export class Http2Stream extends Duplex {
   }
 }
 
-function maybeDestroyOnFinish(this: Http2Stream): void {
-  this.maybeDestroy();
-}
-
-function maybeDestroyOnEnd(this: Http2Stream): void {
+function maybeDestroyListener(this: Http2Stream): void {
   this.maybeDestroy();
 }
 
