@@ -181,11 +181,6 @@ export class H2Connection {
     return this.fatal || this.isFinishedGracefully();
   }
 
-  /** Highest stream id the peer opened (the last-stream-id our GOAWAY would carry). */
-  get lastPeerStreamId(): number {
-    return this.store.highestRemoteId;
-  }
-
   get activeStreams(): number {
     return this.store.size;
   }
@@ -199,16 +194,6 @@ export class H2Connection {
   sendWindow(streamId: number): number {
     const ext = this.extOf(streamId);
     return ext === undefined ? 0 : sendable(ext.send, this.connSend);
-  }
-
-  /** The slot for the layer above, per stream. */
-  setUserData(streamId: number, value: unknown): void {
-    const ext = this.extOf(streamId);
-    if (ext !== undefined) ext.user = value;
-  }
-
-  getUserData(streamId: number): unknown {
-    return this.extOf(streamId)?.user;
   }
 
   // ---------------------------------------------------------------- inbound

@@ -51,8 +51,6 @@ export class StreamExt {
   incremental = false;
   weight = 16;
   parent = 0;
-  /** Free slot for the layer above (a Node stream object). */
-  user: unknown = undefined;
 
   constructor(id: number, send: SendWindow, recv: ReceiveWindow) {
     this.id = id;
