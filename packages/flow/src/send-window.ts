@@ -28,7 +28,7 @@ export class SendWindow {
 
   /** Count `n` sent flow-controlled bytes (DATA payload including padding, §6.9.1). More than `available` is a bug. */
   consume(n: number): void {
-    if (!(n >= 0 && n <= (this._size > 0 ? this._size : 0))) {
+    if (!(n >= 0 && n <= this.available)) {
       throw new RangeError(`cannot send ${n} bytes on stream ${this.streamId}: window is ${this._size}`);
     }
     this._size -= n;
