@@ -2,6 +2,8 @@
 // HTTP → gRPC status mapping for non-gRPC answers (http-grpc-status-mapping.md), and grpc-timeout parsing.
 import type { HeaderList } from '../translate/head.js';
 
+const utf8 = new TextEncoder();
+
 export const GrpcStatus = {
   OK: 0,
   CANCELLED: 1,
@@ -42,7 +44,7 @@ export function grpcStatusForHttp(status: number): number {
 /** grpc-message is percent-encoded (everything outside printable ASCII, and '%'). */
 export function encodeGrpcMessage(message: string): string {
   let out = '';
-  const bytes = new TextEncoder().encode(message);
+  const bytes = utf8.encode(message);
   for (const b of bytes) {
     if (b >= 0x20 && b <= 0x7e && b !== 0x25) out += String.fromCharCode(b);
     else out += '%' + b.toString(16).toUpperCase().padStart(2, '0');

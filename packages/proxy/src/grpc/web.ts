@@ -3,6 +3,8 @@
 // (flag 0x80, "name: value\r\n" lines) at the end of the body, base64-encoded for -text clients.
 import type { HeaderList } from '../translate/head.js';
 
+const utf8 = new TextEncoder();
+
 export interface GrpcWebMode {
   /** application/grpc-web-text: bodies are base64. */
   text: boolean;
@@ -55,7 +57,7 @@ export function bridgeResponseHeaders(headers: HeaderList, mode: GrpcWebMode): H
 export function trailerFrame(trailers: HeaderList): Uint8Array {
   let text = '';
   for (const [name, value] of trailers) text += `${name.toLowerCase()}: ${value}\r\n`;
-  const body = new TextEncoder().encode(text);
+  const body = utf8.encode(text);
   const out = new Uint8Array(5 + body.length);
   out[0] = 0x80;
   new DataView(out.buffer).setUint32(1, body.length);

@@ -9,7 +9,7 @@ import { applyResponseFilters } from '../routing/filters.js';
 import { headerValue, isGrpcContentType, type HeaderList, type RequestHead } from '../translate/head.js';
 import { downstreamResponseHeaders, forwardableTrailers } from '../translate/response-headers.js';
 import { checkRequestHead } from '../translate/validate.js';
-import type { UpstreamCluster } from '../upstream/cluster.js';
+import { isGrpcCluster, type UpstreamCluster } from '../upstream/cluster.js';
 import type { UpstreamError, UpstreamHandler, UpstreamRequest } from '../upstream/exchange.js';
 import type { UpstreamHost } from '../upstream/host.js';
 import { H2Code, type ClientHandler, type ClientStream } from './exchange.js';
@@ -29,6 +29,8 @@ const RETRY_BACKOFF_MS = 25;
  * into 1 MiB read slabs (upstream/connect.ts): a stalled stream keeps at most the slabs of its first 64 KiB alive.
  */
 const PIN_LIMIT = 64 * 1024;
+/** One encoder for every local answer body (not one per reply). */
+const utf8 = new TextEncoder();
 
 export interface ForwardEnv {
   readonly observer: Observer;
@@ -145,7 +147,7 @@ export class Forwarder implements ClientHandler, UpstreamHandler {
     this.authority = filtered.authority;
     this.path = filtered.path;
     this.cluster = cluster;
-    if (cluster.config.appProtocol !== 'grpc' && cluster.config.appProtocol !== 'grpc-web') this.web = null;
+    if (!isGrpcCluster(cluster.config)) this.web = null;
     if (this.web !== null) this.grpc = true;
 
     let headers = filtered.headers;
@@ -472,7 +474,7 @@ export class Forwarder implements ClientHandler, UpstreamHandler {
       client.respond(200, headers, true);
     } else {
       this.status = status;
-      const bytes = new TextEncoder().encode(message === '' ? '' : `${message}\n`);
+      const bytes = utf8.encode(message === '' ? '' : `${message}\n`);
       const headers: HeaderList = [['content-type', 'text/plain; charset=utf-8'], ['content-length', String(bytes.length)], ...extra];
       this.responseHeaders = headers;
       const noBody = bytes.length === 0 || client.head.method === 'HEAD';

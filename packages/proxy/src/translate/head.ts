@@ -80,8 +80,3 @@ export function headerValue(headers: HeaderList, name: string): string | undefin
 export function isGrpcContentType(value: string | undefined): boolean {
   return value !== undefined && value.startsWith('application/grpc') && !value.startsWith('application/grpc-web');
 }
-
-/** True for gRPC-Web content types (binary and text). */
-export function isGrpcWebContentType(value: string | undefined): boolean {
-  return value !== undefined && value.startsWith('application/grpc-web');
-}
