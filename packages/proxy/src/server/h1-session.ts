@@ -4,7 +4,7 @@
 import * as http from 'node:http';
 import type * as net from 'node:net';
 import { connectionInfo, type ConnectionInfo, type HeaderList, type RequestHead } from '../translate/head.js';
-import { forwardableTrailers, fromRawHeaders, toRawHeaders } from '../translate/response-headers.js';
+import { fromRawHeaders, toRawHeaders } from '../translate/response-headers.js';
 import type { ClientHandler, ClientStream } from './exchange.js';
 
 export interface H1FrontendOptions {
@@ -91,10 +91,8 @@ class H1ServerExchange implements ClientStream {
 
   end(trailers: HeaderList | null): void {
     if (this.done) return;
-    if (trailers !== null && this.canTrailers) {
-      const t = forwardableTrailers(trailers);
-      if (t.length > 0) this.res.addTrailers(t);
-    }
+    // The forwarder hands over trailers already filtered (forwardableTrailers): no second pass here.
+    if (trailers !== null && this.canTrailers && trailers.length > 0) this.res.addTrailers(trailers);
     this.finish();
   }
 
@@ -232,7 +230,8 @@ export class H1Frontend {
     }
     // Any other upgrade (h2c included, RFC 9113 §3.1 removed it) is ignored: the request is served as is, over a
     // response that closes the connection since the parser has let go of the socket.
-    if (!this.headOf(req, socket).endStream) {
+    const head = this.headOf(req, socket);
+    if (!head.endStream) {
       socket.end('HTTP/1.1 400 Bad Request\r\ncontent-length: 0\r\nconnection: close\r\n\r\n');
       return;
     }
@@ -240,7 +239,6 @@ export class H1Frontend {
     res.assignSocket(socket);
     res.shouldKeepAlive = false;
     res.once('finish', () => socket.end());
-    const head = this.headOf(req, socket);
     const exchange = new H1ServerExchange(req, res, head, true);
     this.owner.dispatch(exchange);
     req.push(null);

@@ -4,6 +4,7 @@
 import type * as net from 'node:net';
 import { EnginePump, H2Connection, type H2Event } from '@strand/connection';
 import { connectionInfo, type ConnectionInfo, type HeaderField, type HeaderList, type RequestHead } from '../translate/head.js';
+import { statusField } from '../translate/response-headers.js';
 import type { ClientHandler, ClientStream } from './exchange.js';
 import { FlushScheduler } from './flush.js';
 
@@ -98,11 +99,11 @@ class H2ServerStream implements ClientStream {
   }
 }
 
-/** The header list with :status first (lists that already start with it are used as they are). */
+/** The header list with :status first (lists that already start with it are used as they are; the field is shared). */
 function withStatus(status: number, headers: HeaderList): HeaderList {
   if (headers.length > 0 && headers[0]![0] === ':status') return headers;
   const out: HeaderList = new Array(headers.length + 1);
-  out[0] = [':status', String(status)];
+  out[0] = statusField(status);
   for (let i = 0; i < headers.length; i++) out[i + 1] = headers[i]!;
   return out;
 }
