@@ -155,8 +155,7 @@ export class H2Connection {
     // RFC 9113 §3.4: a client's preface is the magic string, then SETTINGS; a server's is SETTINGS alone.
     this.queueRawPreface = this.role === 'client';
     this.sendSettings(wanted);
-    const increment = this.connRecv.takeUpdate();
-    if (increment > 0) this.writer.windowUpdate(0, increment);
+    this.replenishConnection();
   }
 
   // ---------------------------------------------------------------- public state
@@ -337,17 +336,7 @@ export class H2Connection {
 
   private onHeaders(frame: HeadersFrame): void {
     this.guard.frameContent(frame.fragment.length === 0 && !frame.endStream);
-    this.blockStartedAt = this.now();
-    this.block = {
-      streamId: frame.streamId,
-      promisedId: 0,
-      flags: frame.flags & (Flag.END_STREAM | Flag.PRIORITY),
-      priority: frame.priority,
-      fragments: [frame.fragment],
-      size: frame.fragment.length,
-      continuations: 0,
-    };
-    if (frame.endHeaders) this.completeBlock();
+    this.openBlock(frame.streamId, 0, frame.flags & (Flag.END_STREAM | Flag.PRIORITY), frame.priority, frame.fragment, frame.endHeaders);
   }
 
   private onPushPromise(frame: PushPromiseFrame): void {
@@ -355,17 +344,14 @@ export class H2Connection {
     if (!this.localSettings.enablePush && this.pendingSettings.every((p) => !p.settings.enablePush)) {
       throw connectionError(ErrorCode.PROTOCOL_ERROR, 'PUSH_PROMISE while SETTINGS_ENABLE_PUSH is 0 (§6.6)');
     }
-    this.block = {
-      streamId: frame.streamId,
-      promisedId: frame.promisedStreamId,
-      flags: 0,
-      priority: undefined,
-      fragments: [frame.fragment],
-      size: frame.fragment.length,
-      continuations: 0,
-    };
+    this.openBlock(frame.streamId, frame.promisedStreamId, 0, undefined, frame.fragment, frame.endHeaders);
+  }
+
+  /** The first fragment of a HEADERS or PUSH_PROMISE block; CONTINUATION frames add to it until END_HEADERS. */
+  private openBlock(streamId: number, promisedId: number, flags: number, priority: PrioritySpec | undefined, fragment: Uint8Array, endHeaders: boolean): void {
     this.blockStartedAt = this.now();
-    if (frame.endHeaders) this.completeBlock();
+    this.block = { streamId, promisedId, flags, priority, fragments: [fragment], size: fragment.length, continuations: 0 };
+    if (endHeaders) this.completeBlock();
   }
 
   private onContinuation(fragment: Uint8Array, endHeaders: boolean): void {
@@ -730,10 +716,7 @@ export class H2Connection {
 
   /** Queues DATA. Returns false when the stream's queue is over its high-water mark (wait for 'drain'). */
   submitData(streamId: number, data: Uint8Array, endStream = false): boolean {
-    const ext = this.extOf(streamId);
-    if (ext === undefined) throw new StreamUsageError('no such stream', streamId);
-    if (ext.endQueued) throw new StreamUsageError('the stream was already ended', streamId);
-    if (this.role === 'server' && !ext.headersSent) throw new StreamUsageError('respond() before sending data', streamId);
+    const ext = this.writableExt(streamId, 'sending data');
     ext.enqueue(data);
     if (endStream) ext.endQueued = true;
     this.markReady(ext);
@@ -744,10 +727,7 @@ export class H2Connection {
 
   /** Ends the stream after the queued data, with trailers when given (RFC 9113 §8.1). */
   end(streamId: number, trailers?: HeaderList): void {
-    const ext = this.extOf(streamId);
-    if (ext === undefined) throw new StreamUsageError('no such stream', streamId);
-    if (ext.endQueued) throw new StreamUsageError('the stream was already ended', streamId);
-    if (this.role === 'server' && !ext.headersSent) throw new StreamUsageError('respond() before ending the stream', streamId);
+    const ext = this.writableExt(streamId, 'ending the stream');
     ext.endQueued = true;
     if (trailers !== undefined && trailers.length > 0) ext.trailers = trailers;
     this.markReady(ext);
@@ -833,9 +813,7 @@ export class H2Connection {
     this.opening = ext;
     this.store.sendPushPromise(streamId, promisedId);
     this.opening = null;
-    this.hpackBuf.reset();
-    const block = this.hpackOut.encode(headers, this.hpackBuf);
-    this.writer.pushPromise(streamId, promisedId, block, NO_OPTIONS, this.remoteSettings.maxFrameSize);
+    this.writer.pushPromise(streamId, promisedId, this.encodeBlock(headers), NO_OPTIONS, this.remoteSettings.maxFrameSize);
     return promisedId;
   }
 
@@ -1012,12 +990,16 @@ export class H2Connection {
     this.opening = ext;
     const stream = this.store.send(ext.id, FrameType.HEADERS, endStream ? Flag.END_STREAM : 0);
     this.opening = null;
-    this.hpackBuf.reset();
-    const block = this.hpackOut.encode(headers, this.hpackBuf);
     const options = priority !== null ? { endStream, priority } : endStream ? END_STREAM_OPTIONS : NO_OPTIONS;
-    this.writer.headers(ext.id, block, options, this.remoteSettings.maxFrameSize);
+    this.writer.headers(ext.id, this.encodeBlock(headers), options, this.remoteSettings.maxFrameSize);
     this.stats.framesSent++;
     if (stream !== null) this.afterTransition(stream);
+  }
+
+  /** HPACK-encodes into the shared scratch buffer: the writer copies the block before the next call. */
+  private encodeBlock(headers: HeaderList): Uint8Array {
+    this.hpackBuf.reset();
+    return this.hpackOut.encode(headers, this.hpackBuf);
   }
 
   private markReady(ext: StreamExt): void {
@@ -1030,7 +1012,7 @@ export class H2Connection {
   }
 
   private sendSettings(wanted: Partial<Settings>): void {
-    const base = this.pendingSettings.length > 0 ? this.pendingSettings[this.pendingSettings.length - 1]!.settings : this.localSettings;
+    const base = this.sentSettings();
     const entries = settingsDiff(base, wanted);
     const next = cloneSettings(base);
     for (const [id, value] of entries) applySetting(next, id, value);
@@ -1119,6 +1101,15 @@ export class H2Connection {
 
   private extOf(streamId: number): StreamExt | undefined {
     return this.store.get(streamId)?.ext ?? this.pendingById?.get(streamId);
+  }
+
+  /** The stream submitData()/end() act on: it exists, is not ended, and (server) has its response headers out. */
+  private writableExt(streamId: number, action: string): StreamExt {
+    const ext = this.extOf(streamId);
+    if (ext === undefined) throw new StreamUsageError('no such stream', streamId);
+    if (ext.endQueued) throw new StreamUsageError('the stream was already ended', streamId);
+    if (this.role === 'server' && !ext.headersSent) throw new StreamUsageError(`respond() before ${action}`, streamId);
+    return ext;
   }
 
   private checkCanOpen(): void {
