@@ -349,6 +349,7 @@ t('writeHead(status, object) alone: fields as given (lowercased, HTTP/1-only dro
   assert.is(response['x-n'], '7');
   assert.is(response.connection, undefined);
   assert.type(response.date, 'string');
+  assert.match(response.date as string, /^[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT$/); // IMF-fixdate, RFC 9110 §5.6.7
   assert.is(data.toString(), 'four');
   assert.is(stored, undefined); // node:http's writeHead fast path does not store the fields either
   await get(ctx.client, { ':path': '/bad' });

@@ -20,20 +20,13 @@ function statusField(status: number): [string, string] {
   return (STATUS_FIELDS[status] ??= [':status', String(status)]);
 }
 
-/** The date field of the responses sent in this run of the event loop: one clock read per batch of requests (a socket
- *  read carries many) instead of one per response. */
-let dateField: [string, string] | null = null;
+/** One shared date field while utcDate() (which reads the clock once per batch of responses) gives the same text. */
+let dateField: [string, string] = ['date', ''];
 
 function currentDateField(): [string, string] {
-  if (dateField === null) {
-    dateField = ['date', utcDate()];
-    queueMicrotask(forgetDateField);
-  }
+  const date = utcDate();
+  if (dateField[1] !== date) dateField = ['date', date];
   return dateField;
-}
-
-function forgetDateField(): void {
-  dateField = null;
 }
 
 /**
