@@ -1,8 +1,13 @@
-import { DEFAULT_INCREMENTAL, DEFAULT_URGENCY, MAX_URGENCY } from './constants.js';
+import { DEFAULT_INCREMENTAL, DEFAULT_URGENCY, MAX_URGENCY, MIN_URGENCY } from './constants.js';
 import { DictionaryReader, ItemKind } from './structured-field.js';
 import type { Priority } from './types.js';
 
 const reader = new DictionaryReader();
+
+/** An RFC 9218 §4.1 urgency: an integer 0..7. */
+export function isUrgency(u: number): boolean {
+  return Number.isInteger(u) && u >= MIN_URGENCY && u <= MAX_URGENCY;
+}
 
 /**
  * Parses a `priority` header field value or a PRIORITY_UPDATE Priority Field Value (RFC 9218 §4, §5,
@@ -19,7 +24,7 @@ export function parsePriority(value: string): Priority {
   while (reader.nextMember()) {
     const key = reader.key;
     if (key === 'u') {
-      const ok = reader.kind === ItemKind.Integer && reader.number >= 0 && reader.number <= MAX_URGENCY;
+      const ok = reader.kind === ItemKind.Integer && isUrgency(reader.number);
       urgency = ok ? reader.number : DEFAULT_URGENCY;
     } else if (key === 'i') {
       incremental = reader.kind === ItemKind.Boolean ? reader.number === 1 : DEFAULT_INCREMENTAL;
@@ -36,7 +41,7 @@ export function parsePriority(value: string): Priority {
  */
 export function serializePriority(p: Priority): string {
   const u = p.urgency;
-  if (!Number.isInteger(u) || u < 0 || u > MAX_URGENCY) {
+  if (!isUrgency(u)) {
     throw new RangeError(`urgency must be an integer in 0..7, got ${u}`);
   }
   if (u === DEFAULT_URGENCY) return p.incremental ? 'i' : '';

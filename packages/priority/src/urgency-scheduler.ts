@@ -1,11 +1,6 @@
 import { type HeapItem, MinHeap } from './binary-heap.js';
-import {
-  DEFAULT_INCREMENTAL,
-  DEFAULT_MAX_PENDING_UPDATES,
-  DEFAULT_URGENCY,
-  MAX_URGENCY,
-  ROUND_ROBIN_QUANTUM,
-} from './constants.js';
+import { DEFAULT_INCREMENTAL, DEFAULT_MAX_PENDING_UPDATES, DEFAULT_URGENCY, ROUND_ROBIN_QUANTUM } from './constants.js';
+import { isUrgency } from './priority-field.js';
 import { isDependency, type Priority, type PrioritySignal, type StreamScheduler } from './types.js';
 
 class StreamEntry implements HeapItem {
@@ -45,8 +40,7 @@ export interface UrgencySchedulerOptions {
 
 /** An urgency that is an integer 0..7, else the default: never trust a caller-built object blindly. */
 function urgencyOf(p: Priority): number {
-  const u = p.urgency;
-  return Number.isInteger(u) && u >= 0 && u <= MAX_URGENCY ? u : DEFAULT_URGENCY;
+  return isUrgency(p.urgency) ? p.urgency : DEFAULT_URGENCY;
 }
 
 /**
