@@ -16,7 +16,7 @@ test.before(async () => {
     if (req.url === '/trailers') {
       res.writeHead(200, { 'content-type': 'text/plain', trailer: 'x-checksum' });
       res.write('body');
-      res.addTrailers({ 'x-checksum': 'abc' });
+      res.addTrailers({ 'x-checksum': 'abc', authorization: 'not-a-trailer' });
       res.end();
       return;
     }
@@ -35,7 +35,7 @@ test.before(async () => {
   h2 = await h2Backend((stream, headers) => {
     if (String(headers[':path']).endsWith('/trailers')) {
       stream.respond({ ':status': 200 }, { waitForTrailers: true });
-      stream.on('wantTrailers', () => stream.sendTrailers({ 'x-sum': '42' }));
+      stream.on('wantTrailers', () => stream.sendTrailers({ 'x-sum': '42', 'set-cookie': 'not-a-trailer' }));
       stream.end('data');
       return;
     }
@@ -119,9 +119,11 @@ test('trailers: HTTP/1.1 chunked trailers reach an HTTP/2 client; HTTP/2 trailer
   session.close();
   assert.is(res.body.toString(), 'body');
   assert.is(res.trailers?.['x-checksum'], 'abc');
+  assert.is(res.trailers?.['authorization'], undefined); // RFC 9110 §6.5.1: filtered once, by the forwarder
   const res2 = await h1Request(port, { path: '/h2/trailers' });
   assert.is(res2.body.toString(), 'data');
   assert.is(res2.trailers['x-sum'], '42');
+  assert.is(res2.trailers['set-cookie'], undefined);
 });
 
 test('103 Early Hints are forwarded to an HTTP/2 client', async () => {

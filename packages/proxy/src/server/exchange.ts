@@ -25,6 +25,7 @@ export interface ClientStream {
   readonly backlog: number;
   /** Queues response body; false when over the mark (wait for onClientDrain). */
   write(chunk: Uint8Array): boolean;
+  /** Ends the response, with trailers when the client can take them (already filtered: forwardableTrailers). */
   end(trailers: HeaderList | null): void;
   /** Abandons the response: RST_STREAM (HTTP/2) or closing the connection (HTTP/1.1). */
   reset(code: number): void;

@@ -39,7 +39,7 @@ export interface UpstreamRequest {
   readonly version: 1 | 2;
   /** Queues request body; false when the queue is over its mark (wait for onUpstreamDrain). */
   write(chunk: Uint8Array): boolean;
-  /** Ends the request body, with trailers when the protocol can carry them. */
+  /** Ends the request body, with trailers when the protocol can carry them (already filtered: forwardableTrailers). */
   end(trailers: HeaderList | null): void;
   /** The client took `n` bytes of the response body: let the backend send more. */
   bodyConsumed(n: number): void;

@@ -5,7 +5,6 @@
 import type * as net from 'node:net';
 import type { HeaderList } from '../translate/head.js';
 import { upstreamRequestHeaders } from '../translate/request-headers.js';
-import { forwardableTrailers } from '../translate/response-headers.js';
 import { connectSocket, isConnectFailure, type HostTarget } from './connect.js';
 import type { OutboundRequest, UpstreamError, UpstreamHandler, UpstreamPool, UpstreamRequest } from './exchange.js';
 import { copyBytes } from './h1-head.js';
@@ -77,7 +76,7 @@ class H1Exchange implements UpstreamRequest {
     let tail = '';
     if (this.chunked) {
       tail = '0' + CRLF;
-      if (trailers !== null) for (const [name, value] of forwardableTrailers(trailers)) tail += `${name}: ${value}${CRLF}`;
+      if (trailers !== null) for (const [name, value] of trailers) tail += `${name}: ${value}${CRLF}`;
       tail += CRLF;
     }
     if (this.conn === null) {
