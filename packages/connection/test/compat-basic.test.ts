@@ -113,12 +113,14 @@ t('HTTP/1-isms are dropped, not fatal: connection, keep-alive, transfer-encoding
     res.setHeader('Connection', 'keep-alive');
     res.setHeader('Keep-Alive', 'timeout=5');
     res.setHeader('Transfer-Encoding', 'chunked');
+    res.setHeader('HTTP2-Settings', 'AAMAAABk');
+    res.setHeader('TE', 'gzip'); // only "trailers" is allowed in HTTP/2 (RFC 9113 §8.2.2)
     res.writeHead(200, { upgrade: 'websocket', 'proxy-connection': 'x', 'x-kept': 'yes' });
     res.end('fine');
   };
   const { response, data } = await get(ctx.client);
   assert.is(response[':status'], 200);
-  for (const name of ['connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'proxy-connection']) assert.is(response[name], undefined, name);
+  for (const name of ['connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'proxy-connection', 'http2-settings', 'te']) assert.is(response[name], undefined, name);
   assert.is(response['x-kept'], 'yes');
   assert.is(data.toString(), 'fine');
 });
