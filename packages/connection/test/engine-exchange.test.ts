@@ -89,6 +89,25 @@ test('client respects the server MAX_CONCURRENT_STREAMS by queueing', () => {
   assert.equal(ofType(p.serverEvents, 'streamReset'), []);
 });
 
+test('data and end() on a stream queued for a concurrency slot go out only once it opens', () => {
+  const p = pair({}, { settings: { maxConcurrentStreams: 1 } });
+  p.run();
+  p.client.request(GET, { endStream: true });
+  const id = p.client.request([[':method', 'POST'], ...GET.slice(1)]);
+  assert.is(p.client.submitData(id, text.encode('queued')), true);
+  p.client.end(id);
+  assert.is(p.client.queuedBytes(id), 6);
+  p.run();
+  assert.equal(ofType(p.serverEvents, 'headers').map((h) => h.streamId), [1]);
+  assert.equal(ofType(p.serverEvents, 'data'), [], 'nothing of the queued stream reached the server');
+  p.server.respond(1, [[':status', '200']], true);
+  p.run();
+  assert.equal(ofType(p.serverEvents, 'headers').map((h) => [h.streamId, h.endStream]), [[1, true], [id, false]]);
+  assert.is(body(p.serverEvents, id), 'queued');
+  assert.is(ofType(p.serverEvents, 'data').at(-1)!.endStream, true);
+  assert.is(p.client.queuedBytes(id), 0);
+});
+
 test('RST_STREAM from the client reaches the server as a remote reset', () => {
   const p = pair();
   p.client.request(GET);

@@ -1003,7 +1003,9 @@ export class H2Connection {
   }
 
   private markReady(ext: StreamExt): void {
-    if (!ext.hasOutput || this.store.get(ext.id) === undefined) return;
+    // Not open yet (waiting for a concurrency slot) or closed: nothing to schedule. Known from the stream itself,
+    // so submitData() and end() do not look it up in the store a second time.
+    if (!ext.hasOutput || ext.pendingHeaders !== null || ext.closedReported) return;
     if (ext.queuedBytes > 0 && sendable(ext.send, this.connSend) <= 0) {
       if (this.connSend.available === 0) this.blockedOnConnection.add(ext.id);
       return;
