@@ -16,12 +16,15 @@ test('a referenced raw payload whose header starts a new slab', () => {
 });
 
 test('release() drops the slab only when nothing is pending; writing afterwards works', () => {
-  const w = new FrameWriter();
+  let slabs = 0;
+  const w = new FrameWriter({ allocate: (n) => (slabs++, new Uint8Array(n)) });
   w.ping(new Uint8Array(8));
   assert.is(w.release(), false);
   const first = w.flush();
   assert.is(w.release(), true);
+  assert.is(slabs, 1);
   w.windowUpdate(0, 1000);
+  assert.is(slabs, 2, 'the released slab is dropped: the next frame gets a new one');
   const frames = decodeFrames(concatBytes([...first, ...w.flush()]));
   assert.equal(frames.map((f) => f.type), [FrameType.PING, FrameType.WINDOW_UPDATE]);
 });
