@@ -4,7 +4,8 @@
 // setHeader/getHeader/removeHeader, statusCode, headersSent and writableEnded are node's own code. What must go to
 // the HTTP/2 stream instead of an HTTP/1 socket (writeHead, write, end, 1xx, trailers, destroy, _read) is set on
 // each instance, so frameworks that swap the prototype of req/res (Express does) keep a working object.
-// HTTP/1-only fields (connection, keep-alive, transfer-encoding, upgrade, proxy-connection) are dropped silently.
+// HTTP/1-only fields (connection, keep-alive, transfer-encoding, upgrade, proxy-connection, http2-settings, te other than
+// "trailers") are dropped silently.
 import type { EventEmitter } from 'node:events';
 import * as http from 'node:http';
 import type { HeaderList } from '../engine/http-semantics.js';
