@@ -1,7 +1,14 @@
 import type { ByteReader } from './byte-reader.js';
 import type { ByteWriter } from './byte-writer.js';
 import { HpackError } from './errors.js';
-import { huffmanDecodeInto, huffmanEncodedLength, huffmanEncodeInto, huffmanMaxEncodedLength, huffmanScratch } from './huffman.js';
+import {
+  huffmanDecodeInto,
+  huffmanDecodeToString,
+  huffmanEncodedLength,
+  huffmanEncodeInto,
+  huffmanMaxEncodedLength,
+  huffmanScratch,
+} from './huffman.js';
 import { readInteger, writeInteger } from './integer.js';
 import { latin1Decode, latin1EncodeInto } from './latin1.js';
 
@@ -71,9 +78,7 @@ export function readStringLiteral(r: ByteReader): string {
   const end = readStringHeader(r);
   const start = r.pos;
   r.pos = end;
-  if (!huffman) return latin1Decode(r.bytes, start, end);
-  const out = huffmanScratch(end - start);
-  return latin1Decode(out, 0, huffmanDecodeInto(r.bytes, start, end, out, 0));
+  return huffman ? huffmanDecodeToString(r.bytes, start, end) : latin1Decode(r.bytes, start, end);
 }
 
 /**
