@@ -30,13 +30,3 @@ export interface ClientStream {
   /** Abandons the response: RST_STREAM (HTTP/2) or closing the connection (HTTP/1.1). */
   reset(code: number): void;
 }
-
-/** RFC 9113 §7 error codes the data path uses. */
-export const H2Code = {
-  NO_ERROR: 0x0,
-  PROTOCOL_ERROR: 0x1,
-  INTERNAL_ERROR: 0x2,
-  REFUSED_STREAM: 0x7,
-  CANCEL: 0x8,
-  CONNECT_ERROR: 0xa,
-} as const;

@@ -2,6 +2,7 @@
 // between a ClientStream and an UpstreamRequest with backpressure both ways (bytes are acknowledged to the sender only
 // once the other side took them). Safe failures (connect refused, REFUSED_STREAM, above GOAWAY's last-stream-id) are
 // retried when the request body is unsent or buffered small; proxy errors on gRPC requests are gRPC statuses.
+import { constants } from '@strand/connection';
 import type { LogRecord, RouteResult } from '../config/types.js';
 import { GrpcStatus, formatGrpcTimeout, grpcStatusForHttp, grpcTrailersOnly, parseGrpcTimeout } from '../grpc/status.js';
 import { Base64Decoder, Base64Encoder, bridgeRequestHeaders, bridgeResponseHeaders, grpcWebMode, trailerFrame, type GrpcWebMode } from '../grpc/web.js';
@@ -12,10 +13,10 @@ import { checkRequestHead } from '../translate/validate.js';
 import { isGrpcCluster, type UpstreamCluster } from '../upstream/cluster.js';
 import type { UpstreamError, UpstreamHandler, UpstreamRequest } from '../upstream/exchange.js';
 import type { UpstreamHost } from '../upstream/host.js';
-import { H2Code, type ClientHandler, type ClientStream } from './exchange.js';
+import type { ClientHandler, ClientStream } from './exchange.js';
 import type { Generation } from './generation.js';
 import type { Observer } from './observer.js';
-import { startRecord } from './record.js';
+import { startRecord, withFlag } from './record.js';
 import { nextRequestId } from '../translate/request-id.js';
 import { resolve } from './resolve.js';
 
@@ -453,7 +454,7 @@ export class Forwarder implements ClientHandler, UpstreamHandler {
       this.responseTrailers = trailers;
       this.client.end(trailers);
     } else {
-      this.client.reset(H2Code.INTERNAL_ERROR);
+      this.client.reset(constants.NGHTTP2_INTERNAL_ERROR);
     }
     this.finish();
   }
@@ -491,8 +492,7 @@ export class Forwarder implements ClientHandler, UpstreamHandler {
   // ------------------------------------------------------------------ the end
 
   private addFlag(flag: string): void {
-    if (flag === '' || this.flags.split(',').includes(flag)) return;
-    this.flags = this.flags === '' ? flag : `${this.flags},${flag}`;
+    this.flags = withFlag(this.flags, flag);
   }
 
   private logRecord(): LogRecord {

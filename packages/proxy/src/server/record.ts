@@ -36,9 +36,14 @@ export function startRecord(head: RequestHead, startTime: number): LogRecord {
   };
 }
 
-/** Adds an Envoy-style flag once (comma separated). */
+/** `flags` (Envoy-style, comma separated) with `flag` added once. */
+export function withFlag(flags: string, flag: string): string {
+  if (flag === '' || flags === flag) return flags;
+  if (flags === '') return flag;
+  return flags.split(',').includes(flag) ? flags : `${flags},${flag}`;
+}
+
+/** Adds an Envoy-style flag to the record once. */
 export function addFlag(record: LogRecord, flag: string): void {
-  if (flag === '') return;
-  if (record.responseFlags === '') record.responseFlags = flag;
-  else if (!record.responseFlags.split(',').includes(flag)) record.responseFlags += `,${flag}`;
+  record.responseFlags = withFlag(record.responseFlags, flag);
 }

@@ -1,6 +1,7 @@
 // WebSockets: HTTP/1.1 Upgrade passed through to the backend (RFC 6455), and RFC 8441 extended CONNECT from HTTP/2
 // clients bridged to HTTP/1.1 WebSocket backends (the stream's DATA ↔ the backend socket, with backpressure).
 import { randomBytes } from 'node:crypto';
+import { constants } from '@strand/connection';
 import type * as http from 'node:http';
 import type * as net from 'node:net';
 import type { HeaderList, RequestHead } from '../translate/head.js';
@@ -8,7 +9,7 @@ import { upstreamRequestHeaders } from '../translate/request-headers.js';
 import { downstreamResponseHeaders, fromRawHeaders } from '../translate/response-headers.js';
 import { checkRequestHead } from '../translate/validate.js';
 import { openWebSocketUpstream, type WebSocketUpstreamHandler } from '../upstream/websocket.js';
-import { H2Code, type ClientHandler, type ClientStream } from './exchange.js';
+import type { ClientHandler, ClientStream } from './exchange.js';
 import type { Generation } from './generation.js';
 import type { LogRecord } from '../config/types.js';
 import type { Observer } from './observer.js';
@@ -160,7 +161,7 @@ class ExtendedConnectBridge implements ClientHandler, WebSocketUpstreamHandler {
     socket.on('error', () => undefined);
     socket.on('close', () => {
       if (this.done) return;
-      this.client.reset(H2Code.CONNECT_ERROR);
+      this.client.reset(constants.NGHTTP2_CONNECT_ERROR);
       this.finish('UR');
     });
     for (const c of this.pending) this.toBackend(c);

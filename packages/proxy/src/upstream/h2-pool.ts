@@ -2,14 +2,13 @@
 // connections; another connection opens when every open one is at the backend's SETTINGS_MAX_CONCURRENT_STREAMS
 // (RFC 9113 §5.1.2), so requests never wait silently in the engine's queue while the pool may still grow.
 import type * as net from 'node:net';
-import { EnginePump, H2Connection, type H2Event } from '@strand/connection';
+import { constants, EnginePump, H2Connection, type H2Event } from '@strand/connection';
 import { FlushScheduler } from '../server/flush.js';
 import type { HeaderList } from '../translate/head.js';
 import { upstreamRequestHeaders } from '../translate/request-headers.js';
 import { connectSocket, isConnectFailure, type HostTarget } from './connect.js';
 import type { OutboundRequest, UpstreamHandler, UpstreamPool, UpstreamRequest } from './exchange.js';
 
-const CANCEL = 0x8;
 /** conn.request options, shared (not one object per request). */
 const END_STREAM = { endStream: true };
 const MORE_TO_COME = { endStream: false };
@@ -55,7 +54,7 @@ class H2UpstreamStream implements UpstreamRequest {
   /** RST_STREAM CANCEL unless the engine already closed the stream (then a no-op). */
   abort(): void {
     this.handler = null;
-    this.owner.conn.rstStream(this.id, CANCEL);
+    this.owner.conn.rstStream(this.id, constants.NGHTTP2_CANCEL);
     this.owner.flusher.request();
   }
 
@@ -214,7 +213,7 @@ export class H2UpstreamConnection {
       case 'streamReset': {
         const s = this.streams.get(e.streamId);
         s?.finish()?.onUpstreamError({
-          kind: e.errorCode === 0x7 ? 'refused' : e.remote ? 'reset' : 'protocol',
+          kind: e.errorCode === constants.NGHTTP2_REFUSED_STREAM ? 'refused' : e.remote ? 'reset' : 'protocol',
           retryable: e.retryable,
           message: `upstream stream reset: ${e.message}`,
         });
