@@ -149,6 +149,18 @@ test('GOAWAY with a lower last-stream-id fails our later streams as retryable', 
   assert.is(p.client.activeStreams, 1, 'stream 1 still runs');
 });
 
+test('an unknown frame type is ignored by the protocol and reported as unknownFrame (§5.5)', () => {
+  const p = pair();
+  p.run();
+  // length 3, type 0xfa, flags 0x05, stream 7, payload 01 02 03
+  const events = p.server.receive(Uint8Array.of(0, 0, 3, 0xfa, 0x05, 0, 0, 0, 7, 1, 2, 3));
+  assert.equal(events.map((e) => e.type), ['unknownFrame']);
+  const [frame] = ofType(events, 'unknownFrame');
+  assert.equal({ type: frame!.frameType, flags: frame!.flags, id: frame!.streamId, payload: [...frame!.payload] }, { type: 0xfa, flags: 5, id: 7, payload: [1, 2, 3] });
+  assert.is(p.server.pull().reduce((n, c) => n + c.length, 0), 0, 'nothing is sent in answer');
+  assert.is(p.server.finished, false);
+});
+
 test('PING round trip reports an RTT from the injected clock', () => {
   let now = 1000;
   const p = pair({ clock: () => now });

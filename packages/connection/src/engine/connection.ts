@@ -64,7 +64,7 @@ export class H2Connection {
   /** The peer's settings in force for what we send. */
   readonly remoteSettings: Settings = defaultSettings();
   readonly limits: ConnectionLimits;
-  /** Counters for stats and tests. */
+  /** Counters for stats (framesSent: HEADERS blocks and DATA frames with payload; no PUSH_PROMISE, no control frames). */
   readonly stats = { framesReceived: 0, framesSent: 0, bytesReceived: 0, goawayCode: -1 };
 
   private readonly now: () => number;

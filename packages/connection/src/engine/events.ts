@@ -33,7 +33,7 @@ export type H2Event =
   | { type: 'altsvc'; streamId: number; origin: string; fieldValue: string }
   | { type: 'origin'; origins: string[] }
   | { type: 'unknownFrame'; frameType: number; flags: number; streamId: number; payload: Uint8Array }
-  /** The stream's outbound queue drained below its low-water mark: the application may write more. */
+  /** After submitData() returned false, the stream's queue fell below the 64 KiB high-water mark: write more. */
   | { type: 'drain'; streamId: number }
   /** We sent GOAWAY for a connection error (or the peer's preface was wrong); the connection is finished. */
   | { type: 'connectionError'; errorCode: number; message: string };

@@ -7,7 +7,7 @@ export interface ConnectionLimits {
   closedStreams: number;
   /** CONTINUATION frames after one HEADERS/PUSH_PROMISE (default 64). */
   maxContinuations: number;
-  /** Bytes of one header block, all fragments together (default: 2 × maxHeaderListSize, at least 64 KiB). */
+  /** Bytes of one header block, all fragments together, checked at each CONTINUATION (default 128 KiB). */
   maxHeaderBlockBytes: number;
   /**
    * Outbound bytes the engine produces per pull() before yielding to the socket (default 1 MiB). DATA is passed by
