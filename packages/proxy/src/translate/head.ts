@@ -41,7 +41,7 @@ export function connectionInfo(socket: { remoteAddress?: string | undefined; rem
 
 export interface RequestHead {
   method: string;
-  /** 'http' or 'https': how the client reached us (its :scheme for HTTP/2). */
+  /** 'http' or 'https': the transport the client reached us on (`secure`), never an HTTP/2 client's :scheme claim. */
   scheme: string;
   /** :authority, or Host for HTTP/1.1 (port included as received). */
   authority: string;
