@@ -6,7 +6,7 @@ import {
   frameTypeName,
 } from './constants.js';
 import { H2Error, connectionError } from './errors.js';
-import { EMPTY_BYTES } from './bytes.js';
+import { EMPTY_BYTES, readUint31 } from './bytes.js';
 import { parseFrame } from './parse.js';
 import type { Frame } from './types.js';
 
@@ -134,8 +134,7 @@ export class FrameDecoder {
     this.hLength = (b[o] << 16) | (b[o + 1] << 8) | b[o + 2];
     this.hType = b[o + 3];
     this.hFlags = b[o + 4];
-    // RFC 9113 §4.1: the reserved bit MUST be ignored on receipt.
-    this.hStreamId = ((b[o + 5] & 0x7f) << 24) | (b[o + 6] << 16) | (b[o + 7] << 8) | b[o + 8];
+    this.hStreamId = readUint31(b, o + 5); // RFC 9113 §4.1: the reserved bit MUST be ignored on receipt
   }
 
   /** Advance `n` octets within the current chunk (the caller checked they are there). */
