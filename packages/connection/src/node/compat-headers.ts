@@ -6,28 +6,12 @@ import * as http from 'node:http';
 import type { HeaderList } from '../engine/http-semantics.js';
 import { nodeError } from './errors.js';
 import { CONNECTION_SPECIFIC, toHeaderList, type OutgoingHttpHeaders } from './headers.js';
-import { utcDate } from './server-stream.js';
+import { dateField, statusField } from './server-stream.js';
 
 type StoredHeaders = Record<string, [string, number | string | readonly string[]]>;
 
 /** node's private symbol for the stored headers, when this Node version has it (since Node 8). */
 const kOutHeaders: symbol | undefined = Object.getOwnPropertySymbols(new http.OutgoingMessage()).find((s) => s.description === 'kOutHeaders');
-
-/** One shared [':status', code] field per status: the engine reads header lists and never changes them. */
-const STATUS_FIELDS: Array<[string, string] | undefined> = [];
-
-function statusField(status: number): [string, string] {
-  return (STATUS_FIELDS[status] ??= [':status', String(status)]);
-}
-
-/** One shared date field while utcDate() (which reads the clock once per batch of responses) gives the same text. */
-let dateField: [string, string] = ['date', ''];
-
-function currentDateField(): [string, string] {
-  const date = utcDate();
-  if (dateField[1] !== date) dateField = ['date', date];
-  return dateField;
-}
 
 /**
  * The final response's header list: :status, the stored headers, then `fields` (from writeHead, already converted),
@@ -64,7 +48,7 @@ function finishList(res: http.ServerResponse, list: HeaderList, from: number, co
     else if (name === 'content-length') hasLength = true;
   }
   if (contentLength >= 0 && !hasLength) list.push(['content-length', String(contentLength)]);
-  if (res.sendDate && !hasDate) list.push(currentDateField());
+  if (res.sendDate && !hasDate) list.push(dateField());
   return list;
 }
 

@@ -42,8 +42,8 @@ export class ServerHttp2Stream extends Http2Stream {
     if (this.headersSent) throw nodeError('ERR_HTTP2_HEADERS_SENT', 'Response has already been initiated.');
     const status = finalStatus(headers[':status']);
     const list = toHeaderList(headers, 'response', policy);
-    if (headers[':status'] === undefined) list.unshift([':status', String(status)]);
-    if (options.sendDate !== false && headers.date === undefined && headers.Date === undefined) list.push(['date', utcDate()]);
+    if (headers[':status'] === undefined) list.unshift(statusField(status));
+    if (options.sendDate !== false && headers.date === undefined && headers.Date === undefined) list.push(dateField());
     let endStream = options.endStream === true;
     if (this.method === 'HEAD' || status === 204 || status === 205 || status === 304) endStream = true;
     this.sendResponse(list, endStream, options.waitForTrailers === true);
@@ -124,7 +124,7 @@ function dateStale(): void {
 }
 
 /** The IMF-fixdate of now (RFC 9110 §5.6.7): the clock read once per batch of responses, the text once a second. */
-export function utcDate(): string {
+function utcDate(): string {
   if (dateFresh) return dateValue;
   dateFresh = true;
   queueMicrotask(dateStale);
@@ -134,4 +134,20 @@ export function utcDate(): string {
     dateValue = new Date(second * 1000).toUTCString();
   }
   return dateValue;
+}
+
+/** One shared [':status', code] field per status (100–599): the engine reads header lists and never changes them. */
+const STATUS_FIELDS: Array<[string, string] | undefined> = [];
+
+export function statusField(status: number): [string, string] {
+  return (STATUS_FIELDS[status] ??= [':status', String(status)]);
+}
+
+/** One shared date field while utcDate() gives the same text. */
+let sharedDateField: [string, string] = ['date', ''];
+
+export function dateField(): [string, string] {
+  const date = utcDate();
+  if (sharedDateField[1] !== date) sharedDateField = ['date', date];
+  return sharedDateField;
 }
