@@ -3,6 +3,7 @@ import * as assert from 'uvu/assert';
 import { formatValue, Registry } from '../src/observability/registry.js';
 import { ProxyMetrics, noopMetrics } from '../src/observability/proxy-metrics.js';
 import type { LogRecord } from '../src/config/types.js';
+import { Observer } from '../src/server/observer.js';
 
 test('Prometheus text format 0.0.4: counters, gauges, histograms, escaping', () => {
   const r = new Registry();
@@ -161,11 +162,17 @@ test("the proxy's metrics, exactly", () => {
   assert.is(m.expose(), expected);
 });
 
-test('noopMetrics accepts every call', () => {
+test('noopMetrics accepts every call, and with it (and no access log) the data path builds no LogRecords', () => {
   noopMetrics.requestCompleted(rec({}));
   noopMetrics.connectionOpened('a', 'b');
   noopMetrics.limitTripped('x');
   assert.ok(true);
+  // Every method ProxyMetrics reports through has a no-op twin.
+  const reported = Object.getOwnPropertyNames(ProxyMetrics.prototype).filter((n) => n !== 'constructor' && n !== 'expose');
+  assert.equal(Object.keys(noopMetrics).sort(), reported.sort());
+  assert.is(new Observer().wantsRecords, false);
+  assert.is(new Observer(new ProxyMetrics()).wantsRecords, true);
+  assert.is(new Observer(noopMetrics, { log() {} }).wantsRecords, true);
 });
 
 test.run();
