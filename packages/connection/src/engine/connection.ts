@@ -307,13 +307,14 @@ export class H2Connection {
     const length = frame.flowControlledLength;
     this.guard.frameContent(frame.data.length === 0 && !frame.endStream);
     // RFC 9113 §6.9: DATA counts against the connection window whatever becomes of the stream.
-    this.connRecv.receive(length, this.now());
+    const now = this.now();
+    this.connRecv.receive(length, now);
     this.replenishConnection();
     const stream = this.receiveOn(id, FrameType.DATA, frame.flags);
     if (stream === null) return;
     const ext = stream.ext;
     try {
-      ext.recv.receive(length, this.now());
+      ext.recv.receive(length, now);
     } catch (error) {
       return this.streamFailure(stream, error);
     }
@@ -477,8 +478,7 @@ export class H2Connection {
   private onPriority(id: number, priority: PrioritySpec): void {
     // The decoder rejects self-dependency (§5.3.1). PRIORITY is allowed in every state.
     this.guard.priorityFrame(this.now());
-    this.store.receive(id, FrameType.PRIORITY, 0);
-    const ext = this.store.get(id)?.ext;
+    const ext = this.store.receive(id, FrameType.PRIORITY, 0)?.ext; // null on an idle or closed stream
     if (ext !== undefined) this.applyDependency(ext, priority);
     else this.scheduler.update(id, { parent: priority.dependency, weight: priority.weight, exclusive: priority.exclusive });
     this.events.push({ type: 'priority', streamId: id, priority });
@@ -517,9 +517,8 @@ export class H2Connection {
 
   private onRstStream(id: number, errorCode: number): void {
     this.guard.resetReceived(this.now());
-    const live = this.store.get(id);
-    this.receiveOn(id, FrameType.RST_STREAM, 0);
-    if (live === undefined) return;
+    const live = this.receiveOn(id, FrameType.RST_STREAM, 0); // the stream, now closed; null when it was not live
+    if (live === null) return;
     this.events.push({ type: 'streamReset', streamId: id, errorCode, remote: true, retryable: errorCode === ErrorCode.REFUSED_STREAM, message: errorCodeName(errorCode) });
     this.afterTransition(live);
   }
@@ -902,11 +901,8 @@ export class H2Connection {
 
   /** The bytes to write now, as chunks for one writev. Empty when there is nothing. */
   pull(): Uint8Array[] {
-    const out: Uint8Array[] = [];
-    if (this.queueRawPreface) {
-      this.queueRawPreface = false;
-      out.push(PREFACE);
-    }
+    const preface = this.queueRawPreface;
+    this.queueRawPreface = false;
     if (!this.fatal) {
       this.openPending();
       const batch = this.limits.writeBatchBytes;
@@ -916,11 +912,10 @@ export class H2Connection {
         this.sendSome(id);
       }
     }
-    const chunks = this.writer.flush();
+    const chunks = this.writer.flush(); // a fresh array each time: ours to extend
     this.guard.flushed();
-    if (out.length === 0) return chunks;
-    for (const c of chunks) out.push(c);
-    return out;
+    if (preface) chunks.unshift(PREFACE); // RFC 9113 §3.4: the client's magic string goes ahead of everything
+    return chunks;
   }
 
   private sendSome(id: number): void {
