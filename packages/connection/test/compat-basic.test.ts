@@ -5,7 +5,7 @@ import * as nodeHttp2 from 'node:http2';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as strand from '../src/index.js';
-import { closeServer, listen, pattern, readAll } from './node-helpers.js';
+import { closeServer, codeOf, listen, pattern, readAll } from './node-helpers.js';
 
 type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
 
@@ -32,16 +32,6 @@ async function get(client: strand.ClientHttp2Session, headers: strand.OutgoingHt
   const [response] = (await once(stream, 'response')) as [strand.IncomingHttpHeaders];
   const data = await readAll(stream);
   return { response, data, info, trailers, stream };
-}
-
-/** The `code` of what `fn` throws ('' when it does not throw). */
-function codeThrownBy(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (error) {
-    return (error as Error & { code: string }).code;
-  }
-  return '';
 }
 
 t('request fields: method, url, httpVersion 2.0, pseudo-headers, host from :authority, socket', async (ctx) => {
@@ -337,7 +327,7 @@ t('writeHead(status, object) alone: fields as given (lowercased, HTTP/1-only dro
   const thrown: Record<string, string> = {};
   ctx.handler = (req, res) => {
     if (req.url === '/bad' || req.url === '/pseudo') {
-      thrown[req.url] = codeThrownBy(() => res.writeHead(200, req.url === '/bad' ? { 'bad name': 'x' } : { ':path': '/x' }));
+      thrown[req.url] = codeOf(() => res.writeHead(200, req.url === '/bad' ? { 'bad name': 'x' } : { ':path': '/x' }));
       res.end();
       return;
     }

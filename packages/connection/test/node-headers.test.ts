@@ -7,15 +7,7 @@ import * as assert from 'uvu/assert';
 import { toHeaderList, toHeaderObject } from '../src/node/headers.js';
 import { toEngineSettings, toNodeSettings } from '../src/node/settings.js';
 import { constants, defaultSettings, getDefaultSettings, getPackedSettings, getUnpackedSettings, sensitiveHeaders } from '../src/index.js';
-
-const codeOf = (fn: () => unknown): string => {
-  try {
-    fn();
-  } catch (error) {
-    return (error as { code: string }).code;
-  }
-  return 'no error';
-};
+import { codeOf } from './node-helpers.js';
 
 test('toHeaderList: pseudo-headers first, names lowercased, arrays repeated, numbers as text, undefined skipped', () => {
   const list = toHeaderList({ 'Content-Type': 'text/plain', ':status': 200, 'set-cookie': ['a=1', 'b=2'], 'x-n': 5, skip: undefined }, 'response');

@@ -71,3 +71,13 @@ export function delay(ms: number): Promise<void> {
 export function onClose(emitter: { once(event: 'close', listener: () => void): unknown }): Promise<void> {
   return new Promise((resolve) => emitter.once('close', () => resolve()));
 }
+
+/** The `code` of what `fn` throws ('no error' when it does not throw). */
+export function codeOf(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (error) {
+    return (error as { code: string }).code;
+  }
+  return 'no error';
+}

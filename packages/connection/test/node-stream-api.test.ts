@@ -8,7 +8,7 @@ import { finished, pipeline } from 'node:stream/promises';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as strand from '../src/index.js';
-import { closeServer, delay, listen, onClose, readAll } from './node-helpers.js';
+import { closeServer, codeOf, delay, listen, onClose, readAll } from './node-helpers.js';
 
 type StreamHandler = (stream: strand.ServerHttp2Stream, headers: strand.IncomingHttpHeaders) => void;
 
@@ -27,15 +27,6 @@ t.after(async (ctx) => {
   await closeServer(ctx.server);
   rmSync(ctx.dir, { recursive: true, force: true });
 });
-
-const codeOf = (fn: () => unknown): string => {
-  try {
-    fn();
-  } catch (error) {
-    return (error as { code: string }).code;
-  }
-  return 'no error';
-};
 
 async function get(client: strand.ClientHttp2Session, path = '/') {
   const stream = client.request({ ':path': path });
