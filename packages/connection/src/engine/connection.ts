@@ -686,10 +686,9 @@ export class H2Connection {
     this.nextStreamId += 2;
     const ext = new StreamExt(id, this.connSend, this.connRecv); // activate() gives it windows when it opens
     ext.pendingHeaders = headers;
-    ext.pendingEndStream = options.endStream === true;
     ext.pendingPriority = options.priority ?? null;
-    ext.endQueued = ext.pendingEndStream;
-    ext.sentEnd = ext.pendingEndStream;
+    // A request without a body ends with its HEADERS: openPending() reads sentEnd for the END_STREAM flag.
+    ext.endQueued = ext.sentEnd = options.endStream === true;
     for (const [name, value] of headers) if (name === ':method') ext.method = value;
     this.pendingOpens.push(ext);
     (this.pendingById ??= new Map()).set(id, ext);
@@ -973,7 +972,7 @@ export class H2Connection {
       this.activate(ext); // windows from the settings in force when the stream really opens, not when queued
       const headers = ext.pendingHeaders!;
       ext.pendingHeaders = null;
-      this.writeHeaders(ext, headers, ext.pendingEndStream, ext.pendingPriority);
+      this.writeHeaders(ext, headers, ext.sentEnd, ext.pendingPriority); // sentEnd: set by request() alone
       ext.pendingPriority = null;
       ext.headersSent = true;
       this.markReady(ext);

@@ -42,7 +42,6 @@ export class StreamExt {
   wantDrain = false;
   /** For local streams waiting for a MAX_CONCURRENT_STREAMS slot: the request to send. */
   pendingHeaders: HeaderList | null = null;
-  pendingEndStream = false;
   pendingPriority: PrioritySpec | null = null;
   /** 'streamClosed' was emitted. */
   closedReported = false;
