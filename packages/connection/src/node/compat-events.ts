@@ -2,10 +2,10 @@
 // listened to on every stream; 'trailers' only when a request body can follow, 'drain' once a res.write() returned
 // false, 'timeout' once req/res.setTimeout() was called: each listener costs an event-table entry per request.
 import type * as http from 'node:http';
+import { ErrorCode } from '@strand/frame';
 import type { IncomingHttpHeaders } from './headers.js';
 import type { ServerHttp2Stream } from './server-stream.js';
 
-const CANCEL = 0x8;
 const kRequest = Symbol('strand.request');
 const kResponse = Symbol('strand.response');
 const kForwarding = Symbol('strand.forwarding');
@@ -84,7 +84,7 @@ function onStreamTimeout(this: CompatStream): void {
   const res = this[kResponse];
   const a = req !== undefined && req.emit('timeout');
   const b = res !== undefined && res.emit('timeout');
-  if (!a && !b) this.close(CANCEL);
+  if (!a && !b) this.close(ErrorCode.CANCEL);
 }
 
 function onStreamClose(this: CompatStream): void {

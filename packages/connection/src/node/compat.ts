@@ -8,6 +8,7 @@
 // "trailers") are dropped silently.
 import type { EventEmitter } from 'node:events';
 import * as http from 'node:http';
+import { ErrorCode } from '@strand/frame';
 import type { HeaderList } from '../engine/http-semantics.js';
 import { nodeError } from './errors.js';
 import { attachCompat, forwardDrain, forwardTimeout } from './compat-events.js';
@@ -86,11 +87,10 @@ function destroyRequest(this: Http2ServerRequest, error: Error | null, callback:
     this.emit('aborted');
   }
   const stream = this.stream;
-  if (this.aborted && !stream.destroyed && !stream.h2Closed) stream.close(CANCEL);
+  if (this.aborted && !stream.destroyed && !stream.h2Closed) stream.close(ErrorCode.CANCEL);
   callback(error);
 }
 
-const CANCEL = 0x8;
 const kNoBody = Symbol('strand.noBody');
 const kTrailers = Symbol('strand.trailers');
 
