@@ -5,7 +5,7 @@ import type { Draft, PendingBackend } from './draft.js';
 import type { Field } from './reader.js';
 import type { BackendRef, ClusterConfig, ProxyConfig } from './types.js';
 import { didYouMean } from './suggest.js';
-import { DEFAULT_LIMITS } from './native.js';
+import { DEFAULT_CLUSTER_TIMEOUTS, DEFAULT_LIMITS, DEFAULT_OUTLIER } from './native.js';
 
 function where(at: { position: { file: string; line: number; column: number } }): string {
   const p = at.position;
@@ -20,8 +20,8 @@ export function implicitCluster(name: string, address: string, port: number, app
     hosts: [{ address, port, weight: 1 }],
     loadBalancing: 'round-robin',
     healthCheck: null,
-    outlier: { consecutiveFailures: 5, ejectionMs: 30_000 },
-    timeouts: { connectMs: 5000, requestMs: 0, idleMs: 60_000 },
+    outlier: { ...DEFAULT_OUTLIER },
+    timeouts: { ...DEFAULT_CLUSTER_TIMEOUTS },
     maxStreamsPerConnection: 0,
     maxConnections: 0,
     service,

@@ -20,6 +20,10 @@ export const DEFAULT_LIMITS: ProxyLimits = {
   idleTimeoutMs: 300_000,
 };
 
+/** A cluster's `outlier` and `timeouts` when the config leaves them out (also for implicit clusters, assemble.ts). */
+export const DEFAULT_OUTLIER: Readonly<ClusterConfig['outlier']> = { consecutiveFailures: 5, ejectionMs: 30_000 };
+export const DEFAULT_CLUSTER_TIMEOUTS: Readonly<ClusterConfig['timeouts']> = { connectMs: 5000, requestMs: 0, idleMs: 60_000 };
+
 const APP_PROTOCOLS = ['http', 'h2c', 'kubernetes.io/h2c', 'h2', 'grpc', 'grpc-web', 'auto'] as const;
 const NAME = /^[A-Za-z0-9]([A-Za-z0-9._:-]*[A-Za-z0-9])?$/;
 
@@ -177,13 +181,13 @@ function readCluster(f: Field): ClusterConfig | undefined {
     loadBalancing: o.get('loadBalancing')?.oneOf(['round-robin', 'least-request', 'random'] as const) ?? 'round-robin',
     healthCheck: hc === undefined ? null : readHealthCheck(hc) ?? null,
     outlier: {
-      consecutiveFailures: outlierField?.get('consecutiveFailures')?.int(0, 1000) ?? 5,
-      ejectionMs: outlierField?.get('ejectionTime')?.duration() ?? 30_000,
+      consecutiveFailures: outlierField?.get('consecutiveFailures')?.int(0, 1000) ?? DEFAULT_OUTLIER.consecutiveFailures,
+      ejectionMs: outlierField?.get('ejectionTime')?.duration() ?? DEFAULT_OUTLIER.ejectionMs,
     },
     timeouts: {
-      connectMs: timeoutsField?.get('connect')?.duration() ?? 5000,
-      requestMs: timeoutsField?.get('request')?.duration() ?? 0,
-      idleMs: timeoutsField?.get('idle')?.duration() ?? 60_000,
+      connectMs: timeoutsField?.get('connect')?.duration() ?? DEFAULT_CLUSTER_TIMEOUTS.connectMs,
+      requestMs: timeoutsField?.get('request')?.duration() ?? DEFAULT_CLUSTER_TIMEOUTS.requestMs,
+      idleMs: timeoutsField?.get('idle')?.duration() ?? DEFAULT_CLUSTER_TIMEOUTS.idleMs,
     },
     maxStreamsPerConnection: o.get('maxStreamsPerConnection')?.int(0, 2 ** 31 - 1) ?? 0,
     maxConnections: o.get('maxConnections')?.int(0, 1_000_000) ?? 0,
