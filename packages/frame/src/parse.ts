@@ -1,6 +1,7 @@
 import { ErrorCode, Flag, FrameType, UNKNOWN_FRAME_TYPE, frameTypeName } from './constants.js';
 import { connectionError, streamError } from './errors.js';
 import { latin1String, readUint16, readUint31, readUint32 } from './bytes.js';
+import { priorityError } from './rules.js';
 import { settingError } from './settings.js';
 import type {
   AltsvcFrame,
@@ -176,13 +177,8 @@ function parsePriority(flags: number, streamId: number, buf: Uint8Array, start: 
     );
   }
   const priority = readPriority(buf, start);
-  if (priority.dependency === streamId) {
-    throw streamError(
-      ErrorCode.PROTOCOL_ERROR,
-      streamId,
-      `PRIORITY frame makes stream ${streamId} depend on itself (RFC 9113 §5.3.1)`,
-    );
-  }
+  const selfDependency = priorityError(streamId, priority);
+  if (selfDependency !== null) throw selfDependency;
   return { type: FrameType.PRIORITY, flags, streamId, priority };
 }
 
