@@ -22,7 +22,9 @@ test('valid request fills method and content-length', () => {
 });
 
 test('valid response and trailers', () => {
-  assert.is(check([[':status', '204'], ['x', 'y']], 'response').info.status, 204);
+  const response = check([[':status', '204'], ['x', 'y']], 'response');
+  assert.is(response.error, '');
+  assert.is(response.info.status, 204);
   assert.is(check([['grpc-status', '0']], 'trailers').error, '');
 });
 

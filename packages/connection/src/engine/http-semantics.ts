@@ -26,7 +26,7 @@ const NAME_CHAR = new Uint8Array(128);
 for (const c of "!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyz") NAME_CHAR[c.charCodeAt(0)] = 1;
 
 /** RFC 9113 §8.2.1: a field name is a non-empty lowercase token. Returns an error text or ''. */
-export function checkFieldName(name: string, start: number): string {
+function checkFieldName(name: string, start: number): string {
   if (name.length <= start) return 'empty field name';
   for (let i = start; i < name.length; i++) {
     const c = name.charCodeAt(i);
@@ -65,7 +65,7 @@ function classifyName(name: string): number {
 }
 
 /** RFC 9113 §8.2.1: no NUL, CR or LF in a value, no leading or trailing SP/HTAB. Returns an error text or ''. */
-export function checkFieldValue(name: string, value: string): string {
+function checkFieldValue(name: string, value: string): string {
   const n = value.length;
   if (n === 0) return '';
   const first = value.charCodeAt(0);
