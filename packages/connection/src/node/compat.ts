@@ -14,7 +14,7 @@ import { nodeError } from './errors.js';
 import { attachCompat, forwardDrain, forwardTimeout } from './compat-events.js';
 import { hasStoredHeaders, responseHeaderList, writeHeadFields } from './compat-headers.js';
 import { toHeaderList, type IncomingHttpHeaders, type OutgoingHttpHeaders } from './headers.js';
-import type { ServerHttp2Stream } from './server-stream.js';
+import { statusField, type ServerHttp2Stream } from './server-stream.js';
 import { socketProxy } from './socket-proxy.js';
 
 export interface CompatClasses {
@@ -258,18 +258,18 @@ function end(this: Res, chunk?: Chunk | Callback | null, encoding?: BufferEncodi
 }
 
 function writeContinue(this: Res): void {
-  if (this._header === null && !this.stream.h2Closed) this.stream.sendInformational([[':status', '100']]);
+  if (this._header === null && !this.stream.h2Closed) this.stream.sendInformational([statusField(100)]);
 }
 
 function writeProcessing(this: Res): void {
-  if (this._header === null && !this.stream.h2Closed) this.stream.sendInformational([[':status', '102']]);
+  if (this._header === null && !this.stream.h2Closed) this.stream.sendInformational([statusField(102)]);
 }
 
 /** 103 Early Hints (RFC 8297): `hints` is a header object, typically { link: [...] }. */
 function writeEarlyHints(this: Res, hints: OutgoingHttpHeaders, callback?: () => void): void {
   if (this._header === null && !this.stream.h2Closed) {
     const list = toHeaderList(hints, 'response', 'drop');
-    list.unshift([':status', '103']);
+    list.unshift(statusField(103));
     this.stream.sendInformational(list);
   }
   if (typeof callback === 'function') process.nextTick(callback);
