@@ -45,10 +45,10 @@ async function answerStream(options: ServeOptions, stream: ServerHttp2Stream, he
   const url = `${String(headers[':scheme'] ?? 'http')}://${String(headers[':authority'] ?? 'localhost')}${String(headers[':path'] ?? '/')}`;
   const abort = new AbortController();
   stream.once('close', () => abort.abort());
-  stream.on('error', () => {});
+  stream.on('error', ignore); // a reset reaches the handler through 'close' (request.signal)
   const request = makeRequest(url, method, raw, stream, abort.signal);
   const response = await callHandler(options, request);
-  if (stream.h2Closed || stream.destroyed) return void response.body?.cancel().catch(() => {});
+  if (stream.h2Closed || stream.destroyed) return void response.body?.cancel().catch(ignore);
   const out: OutgoingHttpHeaders = { ':status': response.status };
   collectHeaders(response.headers, out);
   const body = response.body;
@@ -56,10 +56,10 @@ async function answerStream(options: ServeOptions, stream: ServerHttp2Stream, he
     stream.respondWith(out, { endStream: body === null }, 'drop');
   } catch {
     stream.close(ErrorCode.INTERNAL_ERROR);
-    return void body?.cancel().catch(() => {});
+    return void body?.cancel().catch(ignore);
   }
   if (body === null) return;
-  if (stream.writableEnded) return void body.cancel().catch(() => {}); // HEAD, 204, 304: no body goes out
+  if (stream.writableEnded) return void body.cancel().catch(ignore); // HEAD, 204, 304: no body goes out
   await pipeBody(body, stream, () => stream.close(ErrorCode.INTERNAL_ERROR));
 }
 
@@ -70,14 +70,14 @@ async function answerHttp1(options: ServeOptions, scheme: string, req: http.Inco
   res.once('close', () => abort.abort());
   const request = makeRequest(url, method, req.rawHeaders, req, abort.signal);
   const response = await callHandler(options, request);
-  if (res.destroyed) return void response.body?.cancel().catch(() => {});
+  if (res.destroyed) return void response.body?.cancel().catch(ignore);
   const out: OutgoingHttpHeaders = {};
   collectHeaders(response.headers, out);
   res.writeHead(response.status, out as http.OutgoingHttpHeaders);
   const body = response.body;
   if (body === null || method === 'HEAD') {
     res.end();
-    return void body?.cancel().catch(() => {});
+    return void body?.cancel().catch(ignore);
   }
   await pipeBody(body, res, () => res.destroy());
 }
@@ -163,7 +163,7 @@ async function pipeBody(body: ReadableStream<Uint8Array>, out: WritableLike, onE
     if (!out.destroyed) out.end();
   } catch {
     onError();
-    reader.cancel().catch(() => {});
+    reader.cancel().catch(ignore);
   }
 }
 
@@ -178,3 +178,6 @@ function drained(out: WritableLike): Promise<void> {
     out.once('close', done);
   });
 }
+
+/** A listener that drops what it gets (one shared function, not a closure per request). */
+function ignore(): void {}
