@@ -3,10 +3,8 @@
 // sent, not only once the peer ACKs it.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { CONNECTION_PREFACE, ErrorCode, FrameDecoder, FrameType, FrameWriter, type Frame } from '@strand/frame';
-import { Encoder } from '@strand/hpack';
+import { ErrorCode, FrameType } from '@strand/frame';
 import { StreamUsageError } from '@strand/stream';
-import { H2Connection } from '../src/index.js';
 import { RawClient, REQUEST } from './raw-peer.js';
 
 test('after a connection error the application can make the engine write nothing but the GOAWAY', () => {
@@ -31,24 +29,9 @@ test('after a connection error the application can make the engine write nothing
 });
 
 function serverWithoutAck(maxConcurrentStreams: number) {
-  const server = new H2Connection({ role: 'server', settings: { maxConcurrentStreams } });
-  const w = new FrameWriter();
-  const hpack = new Encoder();
-  const decoder = new FrameDecoder();
-  const frames: Frame[] = [];
-  const send = () => {
-    for (const chunk of w.flush()) server.receive(chunk);
-    for (const chunk of server.pull()) decoder.push(chunk);
-    for (let f = decoder.next(); f !== null; f = decoder.next()) frames.push(f);
-  };
-  server.receive(new TextEncoder().encode(CONNECTION_PREFACE));
-  w.settings([]); // and no ACK of the server's SETTINGS
-  send();
-  const open = (id: number) => {
-    w.headers(id, hpack.encode([[':method', 'POST'], ...REQUEST.slice(1)]), { endStream: false });
-    send();
-  };
-  return { server, w, send, open, frames };
+  const c = new RawClient({ settings: { maxConcurrentStreams } }, false); // no ACK of the server's SETTINGS
+  const open = (id: number) => c.headers(id, [[':method', 'POST'], ...REQUEST.slice(1)], false).flush();
+  return { server: c.server, w: c.w, send: () => c.flush(), open, frames: c.frames };
 }
 
 test('MAX_CONCURRENT_STREAMS binds before the peer ACKs it: the stream over it is REFUSED_STREAM', () => {

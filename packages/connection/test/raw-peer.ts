@@ -12,11 +12,13 @@ export class RawClient {
   readonly frames: Frame[] = [];
   private readonly decoder = new FrameDecoder({ maxFrameSize: 16_777_215 });
 
-  constructor(options: Partial<ConnectionOptions> = {}) {
+  /** `ackSettings: false` leaves the server's SETTINGS unacknowledged (they stay pending on its side). */
+  constructor(options: Partial<ConnectionOptions> = {}, ackSettings = true) {
     this.server = new H2Connection({ role: 'server', ...options });
     this.server.receive(new TextEncoder().encode(CONNECTION_PREFACE));
     this.w.settings([]);
     this.flush();
+    if (!ackSettings) return;
     this.w.settingsAck();
     this.flush();
   }
