@@ -23,15 +23,7 @@ export {
   huffmanMaxDecodedLength,
 } from './huffman.js';
 export { EOS_SYMBOL, HUFFMAN_CODE_LENGTHS, HUFFMAN_CODES } from './huffman-code.js';
-export { latin1Decode, latin1Encode, latin1EncodeInto } from './latin1.js';
-export { STATIC_TABLE, STATIC_TABLE_LENGTH } from './static-table.js';
-export { DynamicTable, ENTRY_OVERHEAD, entrySize } from './dynamic-table.js';
-export {
-  chooseRepresentation,
-  INDEX,
-  LONG_PATH_LENGTH,
-  namePolicy,
-  NEVER_INDEX,
-  NO_INDEX,
-  SHORT_COOKIE_LENGTH,
-} from './indexing-policy.js';
+export { latin1Decode, latin1Encode } from './latin1.js';
+export { STATIC_TABLE } from './static-table.js';
+export { DynamicTable } from './dynamic-table.js';
+export { LONG_PATH_LENGTH, SHORT_COOKIE_LENGTH } from './indexing-policy.js';
