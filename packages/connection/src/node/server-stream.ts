@@ -2,7 +2,7 @@
 import type { HeaderList } from '../engine/http-semantics.js';
 import { invalidStream, nodeError } from './errors.js';
 import { toHeaderList, type ConnectionHeaderPolicy, type OutgoingHttpHeaders } from './headers.js';
-import { Http2Stream, StreamFlags } from './stream.js';
+import { Http2Stream } from './stream.js';
 import type { Http2Session } from './session.js';
 import { sendFile, type RespondWithFileOptions } from './send-file.js';
 
@@ -95,7 +95,7 @@ export class ServerHttp2Stream extends Http2Stream {
   }
 
   protected override beforeBody(): void {
-    if (!this.hasFlag(StreamFlags.HEADERS_SENT) && !this.h2Closed) this.respond();
+    if (!this.headersSent && !this.h2Closed) this.respond();
   }
 
   protected override isServer(): boolean {

@@ -6,8 +6,8 @@ import { Duplex } from 'node:stream';
 import { ErrorCode } from '@strand/frame';
 import type { PrioritySpec } from '@strand/frame';
 import type { HeaderList } from '../engine/http-semantics.js';
-import { invalidStream, nodeError, streamError, type NodeStyleError } from './errors.js';
-import { toHeaderList, type IncomingHttpHeaders, type OutgoingHttpHeaders } from './headers.js';
+import { invalidStream, nodeError, streamError } from './errors.js';
+import { toHeaderList, type OutgoingHttpHeaders } from './headers.js';
 import type { Http2Session } from './session.js';
 
 /** Where the received body goes instead of the stream's own buffer (the compat request). */
@@ -399,10 +399,6 @@ export class Http2Stream extends Duplex {
     this.flags |= HEADERS_SENT;
   }
 
-  protected hasFlag(flag: number): boolean {
-    return (this.flags & flag) !== 0;
-  }
-
   protected setWaitForTrailers(): void {
     this.flags |= WAIT_TRAILERS;
   }
@@ -419,6 +415,3 @@ function emitTimeout(stream: Http2Stream): void {
 function emitWantTrailers(stream: Http2Stream): void {
   (stream as unknown as { emitWantTrailers(): void }).emitWantTrailers();
 }
-
-export type { IncomingHttpHeaders, NodeStyleError };
-export const StreamFlags = { HEADERS_SENT, CLOSED, END_QUEUED, WAIT_TRAILERS } as const;
