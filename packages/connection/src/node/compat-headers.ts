@@ -5,7 +5,7 @@
 import * as http from 'node:http';
 import type { HeaderList } from '../engine/http-semantics.js';
 import { nodeError } from './errors.js';
-import { CONNECTION_SPECIFIC, toHeaderList, type OutgoingHttpHeaders } from './headers.js';
+import { CONNECTION_SPECIFIC, isAscii, toHeaderList, type OutgoingHttpHeaders } from './headers.js';
 import { dateField, statusField } from './server-stream.js';
 
 type StoredHeaders = Record<string, [string, number | string | readonly string[]]>;
@@ -78,9 +78,4 @@ function storedHeaders(res: http.ServerResponse): StoredHeaders | null {
 function appendFields(list: HeaderList, name: string, value: number | string | readonly string[]): void {
   const fields = toHeaderList({ [name]: value }, 'response', 'drop');
   for (let i = 0; i < fields.length; i++) list.push(fields[i]!);
-}
-
-function isAscii(text: string): boolean {
-  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 0x7f) return false;
-  return true;
 }

@@ -37,7 +37,7 @@ const REQUEST_PSEUDO = new Set([':method', ':scheme', ':authority', ':path', ':p
 const TOKEN = new Uint8Array(128);
 for (const c of "!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ") TOKEN[c.charCodeAt(0)] = 1;
 
-export type BlockKind = 'request' | 'response' | 'trailers';
+type BlockKind = 'request' | 'response' | 'trailers';
 
 /** What to do with fields HTTP/2 forbids: 'throw' like node:http2, or 'drop' silently (the compat layer). */
 export type ConnectionHeaderPolicy = 'throw' | 'drop';
@@ -139,16 +139,15 @@ function utf8AsLatin1(text: string): string {
   return out;
 }
 
+/** Whether every character of `text` is ASCII (then its latin1 octets and its UTF-8 octets are the same). */
+export function isAscii(text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 0x7f) return false;
+  return true;
+}
+
 /** Received octets (latin1 string) → text: UTF-8 when they are valid UTF-8, else the latin1 characters. */
-export function decodeFieldValue(value: string): string {
-  let ascii = true;
-  for (let i = 0; i < value.length; i++) {
-    if (value.charCodeAt(i) > 0x7f) {
-      ascii = false;
-      break;
-    }
-  }
-  if (ascii) return value;
+function decodeFieldValue(value: string): string {
+  if (isAscii(value)) return value;
   const bytes = new Uint8Array(value.length);
   for (let i = 0; i < value.length; i++) bytes[i] = value.charCodeAt(i);
   try {
