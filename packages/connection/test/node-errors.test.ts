@@ -8,6 +8,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as strand from '../src/index.js';
 import { closeServer, listen, onClose, readAll } from './node-helpers.js';
+import { errorCodeLabel, streamError } from '../src/node/errors.js';
 
 const REQUEST: Array<[string, string]> = [
   [':method', 'GET'],
@@ -34,6 +35,13 @@ async function rawExchange(port: number, script: (w: FrameWriter, hpack: Encoder
 }
 
 const goawayOf = (frames: Frame[]) => frames.find((f): f is GoawayFrame => f.type === FrameType.GOAWAY);
+
+test('error code labels: node\'s NGHTTP2_ names for RFC 9113 §7 codes, the number for others', () => {
+  assert.equal([0, 1, 8, 11, 13, 14, 0x1f].map(errorCodeLabel), [
+    'NGHTTP2_NO_ERROR', 'NGHTTP2_PROTOCOL_ERROR', 'NGHTTP2_CANCEL', 'NGHTTP2_ENHANCE_YOUR_CALM', 'NGHTTP2_HTTP_1_1_REQUIRED', '14', '31',
+  ]);
+  assert.is(streamError(0x1f).message, 'Stream closed with error code 31');
+});
 
 test('a connection error from the peer: GOAWAY PROTOCOL_ERROR, sessionError once, the server keeps serving', async () => {
   const server = strand.createServer((_req, res) => res.end('ok'));

@@ -1,5 +1,6 @@
 // Errors shaped like node's: an Error (or TypeError/RangeError) with the same `code` string, so code that checks
 // `err.code === 'ERR_HTTP2_STREAM_ERROR'` keeps working.
+import { ErrorCode, errorCodeName } from '@strand/frame';
 
 export interface NodeStyleError extends Error {
   code: string;
@@ -13,26 +14,9 @@ export function nodeError(code: string, message: string, Kind: ErrorClass = Erro
   return error;
 }
 
-const CODE_NAMES = [
-  'NGHTTP2_NO_ERROR',
-  'NGHTTP2_PROTOCOL_ERROR',
-  'NGHTTP2_INTERNAL_ERROR',
-  'NGHTTP2_FLOW_CONTROL_ERROR',
-  'NGHTTP2_SETTINGS_TIMEOUT',
-  'NGHTTP2_STREAM_CLOSED',
-  'NGHTTP2_FRAME_SIZE_ERROR',
-  'NGHTTP2_REFUSED_STREAM',
-  'NGHTTP2_CANCEL',
-  'NGHTTP2_COMPRESSION_ERROR',
-  'NGHTTP2_CONNECT_ERROR',
-  'NGHTTP2_ENHANCE_YOUR_CALM',
-  'NGHTTP2_INADEQUATE_SECURITY',
-  'NGHTTP2_HTTP_1_1_REQUIRED',
-];
-
 /** The name node uses for an RFC 9113 §7 error code (`NGHTTP2_CANCEL`), or the number for unknown codes. */
 export function errorCodeLabel(code: number): string {
-  return CODE_NAMES[code] ?? String(code);
+  return Number.isInteger(code) && code >= ErrorCode.NO_ERROR && code <= ErrorCode.HTTP_1_1_REQUIRED ? `NGHTTP2_${errorCodeName(code)}` : String(code);
 }
 
 /** What a stream emits when it is reset with an error code (not NO_ERROR, not CANCEL), as node does. */
