@@ -1,4 +1,5 @@
 // node:http2's settings objects ↔ the engine's Settings.
+import { SettingId } from '@strand/frame';
 import { DEFAULT_LOCAL_SETTINGS } from '../engine/options.js';
 import type { Settings } from '../engine/settings.js';
 import { nodeError } from './errors.js';
@@ -84,13 +85,13 @@ export function toNodeSettings(s: Readonly<Settings>): Http2Settings {
 }
 
 const PACK_ORDER: Array<[keyof Http2Settings, number]> = [
-  ['headerTableSize', 1],
-  ['enablePush', 2],
-  ['maxConcurrentStreams', 3],
-  ['initialWindowSize', 4],
-  ['maxFrameSize', 5],
-  ['maxHeaderListSize', 6],
-  ['enableConnectProtocol', 8],
+  ['headerTableSize', SettingId.HEADER_TABLE_SIZE],
+  ['enablePush', SettingId.ENABLE_PUSH],
+  ['maxConcurrentStreams', SettingId.MAX_CONCURRENT_STREAMS],
+  ['initialWindowSize', SettingId.INITIAL_WINDOW_SIZE],
+  ['maxFrameSize', SettingId.MAX_FRAME_SIZE],
+  ['maxHeaderListSize', SettingId.MAX_HEADER_LIST_SIZE],
+  ['enableConnectProtocol', SettingId.ENABLE_CONNECT_PROTOCOL],
 ];
 
 /** The SETTINGS payload for `settings` (RFC 9113 §6.5.1: 6 bytes per setting), e.g. for an HTTP2-Settings header. */
@@ -101,7 +102,7 @@ export function getPackedSettings(settings: Http2Settings = {}): Buffer {
     const value = settings[name];
     if (value !== undefined) entries.push([id, typeof value === 'boolean' ? (value ? 1 : 0) : value as number]);
   }
-  if (settings.maxHeaderListSize === undefined && settings.maxHeaderSize !== undefined) entries.push([6, settings.maxHeaderSize]);
+  if (settings.maxHeaderListSize === undefined && settings.maxHeaderSize !== undefined) entries.push([SettingId.MAX_HEADER_LIST_SIZE, settings.maxHeaderSize]);
   const out = Buffer.alloc(entries.length * 6);
   entries.forEach(([id, value], i) => {
     out.writeUInt16BE(id, i * 6);
