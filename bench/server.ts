@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { freePort, waitForPort } from '../packages/proxy/test/proxy-fixtures.js';
 
 const { values } = parseArgs({ options: { seconds: { type: 'string', default: '4' }, rounds: { type: 'string', default: '2' }, only: { type: 'string' } } });
 const SECONDS = Number(values.seconds);
@@ -89,7 +90,7 @@ async function startNghttpd(w: Workload): Promise<Server | null> {
   execFileSync('mkdir', ['-p', root]);
   writeFileSync(join(root, 'index.html'), 'hello');
   writeFileSync(join(root, 'download'), Buffer.alloc(1024 * 1024, 0x61));
-  const port = 20_000 + Math.floor(Math.random() * 20_000);
+  const port = await freePort(); // a random port collided under load: h2load then ran against nothing
   const args = ['-d', root, '-n', '1', '--max-concurrent-streams=1000'];
   if (w.tls) {
     const { TEST_KEY, TEST_CERT } = await import('../conformance/h2spec/reference-server.js');
@@ -100,7 +101,7 @@ async function startNghttpd(w: Workload): Promise<Server | null> {
     args.push('--no-tls', String(port));
   }
   const child = spawn(taskset ? 'taskset' : 'nghttpd', taskset ? ['-c', '0', 'nghttpd', ...args] : args, { stdio: 'ignore' });
-  await new Promise((r) => setTimeout(r, 300));
+  await waitForPort(port);
   const pid = child.pid!;
   return {
     port,

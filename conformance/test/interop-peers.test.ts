@@ -10,6 +10,7 @@ import { promisify } from 'node:util';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { EnginePump, H2Connection, type H2Event } from '@strand/connection';
+import { freePort } from '../../packages/proxy/test/proxy-fixtures.js';
 import { startEngineServer } from '../engine-server.js';
 
 const run = promisify(execFile);
@@ -68,17 +69,6 @@ test('h2load: 2 000 requests, 4 clients × 50 streams, none failed', async () =>
     await server.close();
   }
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 test('strand engine client → nghttpd: GET with trailers-free response body', async () => {
   if (skip('nghttpd')) return;
