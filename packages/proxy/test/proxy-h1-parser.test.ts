@@ -40,6 +40,14 @@ test('Content-Length body', () => {
   assert.is(t.body, 'hello');
 });
 
+test('Connection options are tokens: close and keep-alive in any case and spacing, not inside other names', () => {
+  const keep = (text: string) => parse('GET', text).events[0]!.includes('keepAlive=true');
+  assert.is(keep('HTTP/1.1 200 OK\r\nConnection: x-close-reason\r\nContent-Length: 0\r\n\r\n'), true);
+  assert.is(keep('HTTP/1.1 200 OK\r\nConnection: foo , Close\r\nContent-Length: 0\r\n\r\n'), false);
+  assert.is(keep('HTTP/1.0 200 OK\r\nConnection: Keep-Alive\r\nContent-Length: 0\r\n\r\n'), true);
+  assert.is(keep('HTTP/1.0 200 OK\r\nConnection: x-keep-alive-ish\r\nContent-Length: 0\r\n\r\n'), false);
+});
+
 test('chunked body with extensions and trailers', () => {
   const t = parse('GET', 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5;ext=1\r\nhello\r\n6\r\n world\r\n0\r\nX-Sum: 42\r\nX-B: c\r\n\r\n');
   assert.is(t.body, 'hello world');

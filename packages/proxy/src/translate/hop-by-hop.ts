@@ -38,6 +38,12 @@ export function connectionNamed(headers: HeaderList): Set<string> | null {
   return named;
 }
 
+/** True when the comma-separated `value` lists `token` (lowercase), whatever its case and spacing (RFC 9110 §5.6.1). */
+export function listHasToken(value: string, token: string): boolean {
+  for (const part of value.split(',')) if (part.trim().toLowerCase() === token) return true;
+  return false;
+}
+
 /** True when `te` lists "trailers" (the only TE value HTTP/2 carries, RFC 9113 §8.2.2). */
 export function teHasTrailers(value: string): boolean {
   for (const token of value.split(',')) {

@@ -3,6 +3,7 @@
 // could desynchronise a pooled connection: invalid or conflicting Content-Length, Transfer-Encoding not ending in
 // chunked alongside Content-Length, obs-fold, bare CR, whitespace before the colon, oversized heads.
 import type { HeaderList } from '../translate/head.js';
+import { listHasToken } from '../translate/hop-by-hop.js';
 import { copyBytes, HeadReader, parseFieldText, ResponseError } from './h1-head.js';
 
 export { ResponseError };
@@ -187,9 +188,9 @@ export class ResponseParser {
         chunked = codings[codings.length - 1] === 'chunked';
         otherCoding = !chunked;
       } else if (name === 'connection') {
-        const v = value.toLowerCase();
-        if (v.includes('close')) close = true;
-        else if (minor === 0 && v.includes('keep-alive')) close = false;
+        // Options are tokens: `x-close-reason` is not `close` (RFC 9110 §7.6.1).
+        if (listHasToken(value, 'close')) close = true;
+        else if (minor === 0 && listHasToken(value, 'keep-alive')) close = false;
       }
     }
     // RFC 9112 §6.1: Transfer-Encoding overrides Content-Length; both present is suspicious enough to stop reuse.
