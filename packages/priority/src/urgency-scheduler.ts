@@ -1,3 +1,4 @@
+import { IdMap } from '@strand/stream';
 import { type HeapItem, MinHeap } from './binary-heap.js';
 import { DEFAULT_INCREMENTAL, DEFAULT_MAX_PENDING_UPDATES, DEFAULT_URGENCY, ROUND_ROBIN_QUANTUM } from './constants.js';
 import { isUrgency } from './priority-field.js';
@@ -56,7 +57,8 @@ function urgencyOf(p: Priority): number {
  */
 export class UrgencyScheduler implements StreamScheduler {
   readonly kind = 'rfc9218';
-  private readonly streams = new Map<number, StreamEntry>();
+  // Not a Map: streams come and go in batches, and a Map rehashes at every doubling and shrink (see IdMap).
+  private readonly streams = new IdMap<StreamEntry>();
   /** Created on first use: most connections only ever use the default urgency (small idle footprint). */
   private readonly levels: Array<UrgencyLevel | undefined> = [undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined];
   /** Bit u set when urgency u has a ready stream. */

@@ -5,3 +5,4 @@ export { isStreamId, isClientStreamId } from './ids.js';
 export { Stream } from './stream.js';
 export { StreamStore, DEFAULT_CLOSED_MEMORY, type Role, type StreamCounters, type StreamStoreOptions } from './store.js';
 export { StreamUsageError } from './usage-error.js';
+export { IdMap } from './id-map.js';

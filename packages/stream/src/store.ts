@@ -1,6 +1,7 @@
 import { connectionError, ErrorCode, MAX_STREAM_ID, streamError, type ErrorCodeValue } from '@strand/frame';
 import { ClosedRing } from './closed-ring.js';
 import { isStreamId } from './ids.js';
+import { IdMap } from './id-map.js';
 import { frameInput, Input, INPUT_COUNT, inputLabel } from './inputs.js';
 import { isActive, isClosed, STATE_NAMES, StreamState, type StreamStateValue } from './states.js';
 import { Stream } from './stream.js';
@@ -53,7 +54,7 @@ export class StreamStore<T = undefined> {
     refused: 0,
   };
 
-  private readonly live = new Map<number, Stream<T>>();
+  private readonly live = new IdMap<Stream<T>>();
   private readonly closed: ClosedRing;
   private readonly init: ((id: number, local: boolean) => T) | undefined;
   /** Parity of the ids this endpoint initiates: 1 for a client (odd), 0 for a server (even). §5.1.1 */
@@ -90,8 +91,8 @@ export class StreamStore<T = undefined> {
     return stream === undefined ? this.resolve(id) : stream.state;
   }
 
-  /** Live streams, in creation order. Closing streams while iterating is safe. */
-  streams(): IterableIterator<Stream<T>> {
+  /** Live streams, in ascending id order (a snapshot: closing streams while iterating is safe). */
+  streams(): Stream<T>[] {
     return this.live.values();
   }
 

@@ -4,6 +4,7 @@ import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
 import { TLSSocket } from 'node:tls';
 import { ErrorCode } from '@strand/frame';
+import { IdMap } from '@strand/stream';
 import { H2Connection } from '../engine/connection.js';
 import type { H2Event } from '../engine/events.js';
 import type { ConnectionOptions } from '../engine/options.js';
@@ -57,7 +58,7 @@ export abstract class Http2Session extends EventEmitter {
   destroyCode: number = ErrorCode.NO_ERROR;
 
   protected pump: EnginePump<Http2Session> | null = null;
-  protected readonly streams = new Map<number, Http2Stream>();
+  protected readonly streams = new IdMap<Http2Stream>();
   /** PING callbacks by payload, created on the first ping(). */
   private pings: Map<string, PingCallback> | null = null;
   private readonly settingsQueue: Array<{ callback: SettingsCallback | null; sentAt: number }> = [];
@@ -327,7 +328,7 @@ export abstract class Http2Session extends EventEmitter {
   }
 
   private abandonStreams(code: number, error: Error | null): void {
-    for (const stream of [...this.streams.values()]) stream.abandon(code, error);
+    for (const stream of this.streams.values()) stream.abandon(code, error);
     this.streams.clear();
   }
 
