@@ -20,41 +20,17 @@ export interface ReceiveWindowOptions {
   tuner?: WindowTuner | null;
 }
 
-const NO_OPTIONS: ReceiveWindowOptions = Object.freeze({});
-
 /**
- * Our receive window for one stream (or the connection, stream id 0) and the policy that decides when to send
- * WINDOW_UPDATE (RFC 9113 §6.9). Invariant: size + buffered + unacked === target, where
- *   size     — bytes the peer may still send (what it sees),
- *   buffered — received, not yet consumed by the application (manual mode only),
- *   unacked  — consumed (or target raised) but not yet announced by WINDOW_UPDATE; negative after a target cut.
+ * The replenish policy of a set of windows (the options without `target`), validated once. Build one per connection
+ * and pass it for every stream window: a window then carries one reference instead of its own copy of the policy.
  */
-export class ReceiveWindow {
-  readonly streamId: number;
+export class ReceivePolicy {
   readonly manual: boolean;
   readonly updateRatio: number;
   readonly minUpdate: number;
   readonly tuner: WindowTuner | null;
-  /** Tuner state: start of the current RTT-long sample, bytes consumed in it, and in the last completed one. */
-  sampleStartMs = -Infinity;
-  sampleBytes = 0;
-  bytesPerRtt = 0;
 
-  private _size: number;
-  private _target: number;
-  private _buffered = 0;
-  private _unacked: number;
-  private _threshold = 0;
-
-  /**
-   * `initial`: the window the peer currently assumes — our acknowledged SETTINGS_INITIAL_WINDOW_SIZE for a stream,
-   * 65,535 for the connection (§6.9.2). Pass one shared `options` object for all streams; it is not retained.
-   */
-  constructor(streamId: number, initial: number = DEFAULT_INITIAL_WINDOW_SIZE, options: ReceiveWindowOptions = NO_OPTIONS) {
-    const target = options.target ?? (streamId === 0 ? DEFAULT_CONNECTION_RECEIVE_WINDOW : initial);
-    checkTarget(initial);
-    checkTarget(target);
-    this.streamId = streamId;
+  constructor(options: ReceiveWindowOptions = {}) {
     this.manual = options.manual ?? false;
     this.updateRatio = options.updateRatio ?? DEFAULT_UPDATE_RATIO;
     this.minUpdate = options.minUpdate ?? DEFAULT_MIN_UPDATE;
@@ -65,10 +41,68 @@ export class ReceiveWindow {
     if (this.tuner !== null && this.tuner.growThreshold >= 1 - this.updateRatio) {
       throw new RangeError(`tuner growThreshold ${this.tuner.growThreshold} must be below 1 - updateRatio`);
     }
+  }
+}
+
+const DEFAULT_POLICY = new ReceivePolicy();
+
+/** Tuner state of one window: start of the current RTT-long sample, bytes consumed in it, and in the last one. */
+export class TunerSample {
+  startMs = -Infinity;
+  bytes = 0;
+  bytesPerRtt = 0;
+}
+
+/**
+ * Our receive window for one stream (or the connection, stream id 0) and the policy that decides when to send
+ * WINDOW_UPDATE (RFC 9113 §6.9). Invariant: size + buffered + unacked === target, where
+ *   size     — bytes the peer may still send (what it sees),
+ *   buffered — received, not yet consumed by the application (manual mode only),
+ *   unacked  — consumed (or target raised) but not yet announced by WINDOW_UPDATE; negative after a target cut.
+ * Small on purpose (one per stream): the policy is shared, tuner state exists only with a tuner, and every field
+ * holds a small integer (a double-valued field would cost a heap number per window).
+ */
+export class ReceiveWindow {
+  readonly streamId: number;
+  readonly policy: ReceivePolicy;
+  /** With a tuner only. */
+  readonly sample: TunerSample | null;
+
+  private _size: number;
+  private _target: number;
+  private _buffered = 0;
+  private _unacked: number;
+  private _threshold = 0;
+
+  /**
+   * `initial`: the window the peer currently assumes — our acknowledged SETTINGS_INITIAL_WINDOW_SIZE for a stream,
+   * 65,535 for the connection (§6.9.2). Options are not retained; pass a ReceivePolicy to share one among windows.
+   */
+  constructor(streamId: number, initial: number = DEFAULT_INITIAL_WINDOW_SIZE, options: ReceiveWindowOptions | ReceivePolicy = DEFAULT_POLICY) {
+    const policy = options instanceof ReceivePolicy ? options : new ReceivePolicy(options);
+    const target = (options instanceof ReceivePolicy ? undefined : options.target) ?? (streamId === 0 ? DEFAULT_CONNECTION_RECEIVE_WINDOW : initial);
+    checkTarget(initial);
+    checkTarget(target);
+    this.streamId = streamId;
+    this.policy = policy;
+    this.sample = policy.tuner === null ? null : new TunerSample();
     this._size = initial;
     this._target = target;
     this._unacked = target - initial;
     this.refreshThreshold();
+  }
+
+  get manual(): boolean {
+    return this.policy.manual;
+  }
+  get updateRatio(): number {
+    return this.policy.updateRatio;
+  }
+  get minUpdate(): number {
+    return this.policy.minUpdate;
+  }
+  get tuner(): WindowTuner | null {
+    return this.policy.tuner;
   }
 
   /** Bytes the peer may still send; negative after our SETTINGS_INITIAL_WINDOW_SIZE decrease took effect. */
@@ -102,11 +136,12 @@ export class ReceiveWindow {
       throw windowError(ErrorCode.FLOW_CONTROL_ERROR, this.streamId, `received ${n} bytes with a window of ${this._size}`);
     }
     this._size -= n;
-    if (this.manual) {
+    const policy = this.policy;
+    if (policy.manual) {
       this._buffered += n;
     } else {
       this._unacked += n;
-      if (this.tuner !== null) this.tuner.sample(this, n, nowMs);
+      if (policy.tuner !== null) policy.tuner.sample(this, n, nowMs);
     }
   }
 
@@ -117,7 +152,8 @@ export class ReceiveWindow {
     }
     this._buffered -= n;
     this._unacked += n;
-    if (this.tuner !== null) this.tuner.sample(this, n, nowMs);
+    const tuner = this.policy.tuner;
+    if (tuner !== null) tuner.sample(this, n, nowMs);
   }
 
   /**
@@ -163,8 +199,9 @@ export class ReceiveWindow {
 
   // threshold = min(target, max(target × ratio, minUpdate)): capped at target so an exhausted window always refills.
   private refreshThreshold(): void {
-    const byRatio = Math.ceil(this._target * this.updateRatio);
-    const wanted = byRatio > this.minUpdate ? byRatio : this.minUpdate;
+    const byRatio = Math.ceil(this._target * this.policy.updateRatio);
+    const minUpdate = this.policy.minUpdate;
+    const wanted = byRatio > minUpdate ? byRatio : minUpdate;
     this._threshold = wanted < this._target ? wanted : this._target;
   }
 }

@@ -47,22 +47,23 @@ export class WindowTuner {
   sample(window: ReceiveWindow, n: number, nowMs: number): void {
     const rtt = this.rttMs;
     if (rtt < 0) return;
-    if (nowMs - window.sampleStartMs >= rtt) {
+    const sample = window.sample!;
+    if (nowMs - sample.startMs >= rtt) {
       // A new RTT-long interval starts with these bytes; the finished one is the bytes-per-RTT estimate.
-      window.bytesPerRtt = window.sampleBytes;
-      window.sampleStartMs = nowMs;
-      window.sampleBytes = n;
+      sample.bytesPerRtt = sample.bytes;
+      sample.startMs = nowMs;
+      sample.bytes = n;
     } else {
-      window.sampleBytes += n;
+      sample.bytes += n;
     }
     const target = window.target;
     const cap = window.streamId === 0 ? this.maxConnectionWindow : this.maxStreamWindow;
-    if (target === 0 || target >= cap || window.sampleBytes < target * this.growThreshold) return;
+    if (target === 0 || target >= cap || sample.bytes < target * this.growThreshold) return;
     const next = target * 2 < cap ? target * 2 : cap;
     window.setTarget(next);
-    window.bytesPerRtt = window.sampleBytes;
-    window.sampleStartMs = nowMs;
-    window.sampleBytes = 0;
+    sample.bytesPerRtt = sample.bytes;
+    sample.startMs = nowMs;
+    sample.bytes = 0;
     if (window.streamId !== 0 && next > this.learnedStreamWindow) this.learnedStreamWindow = next;
   }
 }

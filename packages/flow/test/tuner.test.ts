@@ -44,7 +44,7 @@ test('a window consumed (≥ 2/3) within one RTT doubles, and the growth goes ou
   assert.is(w.target, 65_535);
   w.receive(1, 1_099);
   assert.is(w.target, 131_070);
-  assert.is(w.bytesPerRtt, 43_690);
+  assert.is(w.sample!.bytesPerRtt, 43_690);
   assert.is(w.takeUpdate(), 43_690 + 65_535, 'consumed bytes plus the growth');
   assert.is(w.size, 131_070);
   assert.is(tuner.learnedStreamWindow, 131_070);
@@ -61,7 +61,7 @@ test('the same bytes spread over more than one RTT do not grow the window', () =
     now += 100; // each chunk lands in a fresh RTT interval
   }
   assert.is(w.target, 65_535);
-  assert.is(w.bytesPerRtt, 30_000);
+  assert.is(w.sample!.bytesPerRtt, 30_000);
 });
 
 test('growth is capped, never passes the cap, never shrinks', () => {

@@ -24,7 +24,7 @@ import {
   type WindowUpdateFrame,
 } from '@strand/frame';
 import { ByteWriter, Decoder, EmptyHeaderNameError, Encoder, HeaderListTooLargeError, HpackError } from '@strand/hpack';
-import { ReceiveWindow, SendWindow, sendable, type ReceiveWindowOptions } from '@strand/flow';
+import { ReceivePolicy, ReceiveWindow, SendWindow, sendable } from '@strand/flow';
 import { createScheduler, parsePriority, type StreamScheduler } from '@strand/priority';
 import { StreamStore, StreamUsageError, isClosed, type Stream } from '@strand/stream';
 import type { H2Event, HeadersKind } from './events.js';
@@ -57,6 +57,9 @@ interface OpenBlock {
  * One HTTP/2 connection, client or server, without I/O (RFC 9113): feed it bytes with `receive()`, act on the
  * events it returns, call `submit…()` to send, and write what `pull()` returns. One owner (the event loop) calls it.
  */
+const AUTOMATIC_POLICY = new ReceivePolicy({ manual: false });
+const MANUAL_POLICY = new ReceivePolicy({ manual: true });
+
 export class H2Connection {
   readonly role: 'client' | 'server';
   /** Settings in force for what we receive (ACKed by the peer). */
@@ -77,7 +80,8 @@ export class H2Connection {
   private readonly scheduler: StreamScheduler;
   private readonly connSend = new SendWindow(0);
   private readonly connRecv: ReceiveWindow;
-  private readonly streamRecvOptions: ReceiveWindowOptions;
+  /** Shared by every stream's receive window. */
+  private readonly streamRecvOptions: ReceivePolicy;
   private readonly info: BlockInfo = newBlockInfo();
   private events: H2Event[] = [];
 
@@ -149,7 +153,7 @@ export class H2Connection {
     // RFC 9218 §2.1: say we do not use the RFC 7540 tree when we schedule by urgency.
     if (schedulerKind === 'rfc9218' && wanted.noRfc7540Priorities === undefined) wanted.noRfc7540Priorities = true;
     const manual = options.manualFlowControl === true;
-    this.streamRecvOptions = { manual };
+    this.streamRecvOptions = manual ? MANUAL_POLICY : AUTOMATIC_POLICY;
     this.connRecv = new ReceiveWindow(0, 65_535, options.connectionWindow ? { target: options.connectionWindow } : {});
 
     // RFC 9113 §3.4: a client's preface is the magic string, then SETTINGS; a server's is SETTINGS alone.
