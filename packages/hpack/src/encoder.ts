@@ -1,3 +1,4 @@
+import { BlockCache } from './block-cache.js';
 import { ByteWriter } from './byte-writer.js';
 import { entrySize } from './dynamic-table.js';
 import { NameEntry, ownNameEntry, STATIC_NAME_ENTRIES } from './encoder-index.js';
@@ -60,6 +61,10 @@ export class Encoder extends DynamicTableOwner {
   private sizeUpdatePending = false;
   /** The smallest table size since the last block, signalled first if the size then grew (§4.2). */
   private smallestPendingSize = Infinity;
+  /** The last block that left the table as it was; created at the second block (a connection that answers once
+   *  keeps none: idle memory). */
+  private cache: BlockCache | null = null;
+  private blocks = 0;
 
   constructor(options: EncoderOptions = {}) {
     const { maxTableSize = 4096, huffman = 'auto', tableSizeLimit = 65536, indexing = 'default' } = options;
@@ -99,10 +104,18 @@ export class Encoder extends DynamicTableOwner {
     const w = out ?? (this.writer ??= new ByteWriter(1024));
     if (out === undefined) w.reset();
     const start = w.pos;
+    const table = this.table;
+    const list = Array.isArray(headers) ? (headers as readonly HeaderField[]) : null;
+    const cache = this.cache ?? (++this.blocks > 1 ? (this.cache = new BlockCache()) : null);
+    if (cache !== null && list !== null && !this.sizeUpdatePending && cache.replay(w, list, table.insertCount, table.length)) {
+      return out === undefined ? w.buf.slice(start, w.pos) : w.buf.subarray(start, w.pos);
+    }
+    const insertsBefore = table.insertCount;
+    const lengthBefore = table.length;
+    const sizeUpdate = this.sizeUpdatePending;
     try {
-      if (this.sizeUpdatePending) this.writeSizeUpdates(w);
-      if (Array.isArray(headers)) {
-        const list = headers as readonly HeaderField[];
+      if (sizeUpdate) this.writeSizeUpdates(w);
+      if (list !== null) {
         for (let i = 0; i < list.length; i++) {
           const field = list[i]!;
           this.encodeField(w, field[0], field[1], field.length > 2 && field[2] === true);
@@ -115,7 +128,12 @@ export class Encoder extends DynamicTableOwner {
       this.forgetTable();
       throw error;
     }
-    return out === undefined ? w.buf.slice(start, w.pos) : w.buf.subarray(start, w.pos);
+    const block = w.buf.subarray(start, w.pos);
+    // Only a block that left the table as it found it can be replayed against the same table.
+    if (cache !== null && list !== null && !sizeUpdate && table.insertCount === insertsBefore && table.length === lengthBefore) {
+      cache.store(list, block, insertsBefore, lengthBefore);
+    }
+    return out === undefined ? block.slice() : block;
   }
 
   private encodeField(w: ByteWriter, name: string, value: string, sensitive: boolean): void {

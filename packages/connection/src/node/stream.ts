@@ -37,6 +37,12 @@ const TRAILERS_SENT = 32;
 const WANT_TRAILERS_EMITTED = 64;
 const READ_STARTED = 128;
 const END_RECEIVED = 256;
+/** _write/_writev ran at least once. */
+const WROTE = 512;
+
+/** end(chunk) with at most this many bytes on a stream that never wrote goes to the engine in one call (under the
+ *  engine's 64 KiB per-stream high-water mark, so the engine always accepts it at once). */
+const ONE_SHOT_MAX = 64 * 1024 - 1;
 
 export class Http2Stream extends Duplex {
   /** The stream identifier (assigned at once, even while the stream waits for a concurrency slot). */
@@ -65,9 +71,16 @@ export class Http2Stream extends Duplex {
     super({ allowHalfOpen: true, autoDestroy: false });
     this.h2Session = session;
     this.id = id;
-    // Both sides' ends may complete the stream (maybeDestroy checks): permanent listeners, no once() wrapper per close.
-    this.on('finish', maybeDestroyListener);
-    this.on('end', maybeDestroyListener);
+  }
+
+  /** Either side's end ('finish' of the writable side, 'end' of the readable one) may complete the stream: checked
+   *  here, after the application's listeners, instead of two listeners added to every stream. */
+  override emit(event: string | symbol, ...args: unknown[]): boolean;
+  override emit(event: string | symbol): boolean {
+    // eslint-disable-next-line prefer-rest-params -- forwards every argument without an array per emit
+    const handled = Duplex.prototype.emit.apply(this, arguments as unknown as Parameters<Duplex['emit']>);
+    if (event === 'finish' || event === 'end') this.maybeDestroy();
+    return handled;
   }
 
   get session(): Http2Session | undefined {
@@ -162,9 +175,53 @@ export class Http2Stream extends Duplex {
 
   // ------------------------------------------------------------------ Duplex
 
+  /**
+   * end(chunk) on a stream that has written nothing yet (the usual `respond(); end(body)`) hands the body and
+   * END_STREAM to the engine in one call, skipping Writable's write machinery (a write, its callback tick, a second
+   * engine call for the end). What the application sees is the same: writableLength 0, 'finish' on the next tick.
+   */
+  override end(chunk?: unknown, encoding?: unknown, cb?: unknown): this {
+    if (
+      chunk != null &&
+      typeof chunk !== 'function' &&
+      (this.flags & (WROTE | END_QUEUED | WAIT_TRAILERS)) === 0 &&
+      this.pendingTrailers === undefined &&
+      this.h2Session !== undefined &&
+      !this.writableEnded &&
+      !this.destroyed &&
+      !this.h2Closed &&
+      this.writableCorked === 0
+    ) {
+      const data =
+        chunk instanceof Uint8Array
+          ? chunk
+          : typeof chunk === 'string'
+            ? Buffer.from(chunk, typeof encoding === 'string' ? (encoding as BufferEncoding) : defaultEncoding(this))
+            : null;
+      if (data !== null && data.length <= ONE_SHOT_MAX) {
+        this.beforeBody(); // may end the stream itself (a HEAD or 204 response has no body)
+        const session = this.h2Session;
+        this.flags |= WROTE;
+        if (session !== undefined && !this.h2Closed && (this.flags & END_QUEUED) === 0) {
+          this.flags |= END_QUEUED;
+          this.touch();
+          try {
+            session.conn.submitData(this.id, data, true);
+          } catch {
+            // reset meanwhile: 'close' tells the application
+          }
+          session.schedule();
+        }
+        return super.end((typeof encoding === 'function' ? encoding : cb) as () => void);
+      }
+    }
+    return super.end(chunk as never, encoding as never, cb as never);
+  }
+
   override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
     const session = this.h2Session;
     if (session === undefined || this.h2Closed) return callback();
+    this.flags |= WROTE;
     this.beforeBody();
     this.touch();
     let ok: boolean;
@@ -181,6 +238,7 @@ export class Http2Stream extends Duplex {
   override _writev(chunks: Array<{ chunk: Buffer; encoding: BufferEncoding }>, callback: (error?: Error | null) => void): void {
     const session = this.h2Session;
     if (session === undefined || this.h2Closed) return callback();
+    this.flags |= WROTE;
     this.beforeBody();
     this.touch();
     let ok = true;
@@ -377,7 +435,7 @@ export class Http2Stream extends Duplex {
       this.destroy(error ?? undefined);
       return;
     }
-    // Ended normally with data still to read: destroyed after 'end' (maybeDestroyListener).
+    // Ended normally with data still to read: destroyed after 'end' (emit → maybeDestroy).
     this.push(null);
     if (this.sink === null && (this.flags & READ_STARTED) === 0 && this.readableFlowing === null && this.isServer() && this.readableLength > 0) {
       this.resume(); // nobody reads the body it holds: drain it so the stream can close, as node does
@@ -404,8 +462,8 @@ export class Http2Stream extends Duplex {
   }
 }
 
-function maybeDestroyListener(this: Http2Stream): void {
-  this.maybeDestroy();
+function defaultEncoding(stream: Duplex): BufferEncoding {
+  return (stream as unknown as { _writableState: { defaultEncoding: BufferEncoding } })._writableState.defaultEncoding;
 }
 
 function emitTimeout(stream: Http2Stream): void {

@@ -1,0 +1,72 @@
+// The encoder's block cache: a repeated header list that leaves the table unchanged is replayed byte for byte, and
+// the peer's decoder stays in step whatever mix of repeated lists, inserts, evictions and size changes comes.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import fc from 'fast-check';
+import { Decoder, Encoder } from '../src/index.js';
+
+const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
+
+test('the same response headers: first block inserts, later blocks are the same bytes as a fresh encode', () => {
+  const enc = new Encoder();
+  const list: Array<[string, string]> = [[':status', '200'], ['content-type', 'text/plain'], ['date', 'Sun, 22 Nov 2026 15:26:25 GMT']];
+  const first = enc.encode(list);
+  const second = enc.encode(list);
+  const third = enc.encode(list);
+  assert.is.not(hex(first), hex(second)); // content-type was inserted by the first block
+  assert.is(hex(third), hex(second));
+  // A second encoder in the same state encodes without any cache: same bytes.
+  const control = new Encoder();
+  control.encode(list);
+  assert.is(hex(control.encode(list.map(([n, v]) => [n, v] as [string, string]))), hex(third));
+  // A different value (next second's date) is encoded afresh.
+  const next = enc.encode([list[0]!, list[1]!, ['date', 'Sun, 22 Nov 2026 15:26:26 GMT']]);
+  assert.is.not(hex(next), hex(third));
+  // Sensitivity is part of the key: a never-indexed field is not the indexed one.
+  const sensitive = enc.encode([list[0]!, ['content-type', 'text/plain', true] as unknown as [string, string], list[2]!]);
+  assert.is.not(hex(sensitive), hex(third));
+});
+
+test('a table size change in between: the cache is not used until the update is sent, then stays valid', () => {
+  const enc = new Encoder();
+  const dec = new Decoder();
+  const list: Array<[string, string]> = [[':status', '200'], ['x-a', 'a'.repeat(40)], ['x-b', 'b']];
+  for (let i = 0; i < 3; i++) assert.equal(dec.decode(enc.encode(list)), list);
+  enc.setMaxTableSize(0);
+  dec.setMaxTableSize(0);
+  const shrunk = enc.encode(list);
+  assert.is(shrunk[0]! & 0xe0, 0x20); // starts with a size update
+  assert.equal(dec.decode(shrunk), list);
+  enc.setMaxTableSize(4096);
+  dec.setMaxTableSize(4096);
+  for (let i = 0; i < 3; i++) assert.equal(dec.decode(enc.encode(list)), list);
+  assert.equal(enc.tableEntries(), dec.tableEntries());
+});
+
+test('property: repeated lists from a small pool with size changes decode to what was encoded, tables in step', () => {
+  const field = fc.tuple(fc.constantFrom(':status', 'content-type', 'x-id', 'date', 'set-cookie'), fc.constantFrom('200', 'a', 'text/plain', 'x'.repeat(90)));
+  const list = fc.array(field, { minLength: 0, maxLength: 5 });
+  const step = fc.oneof(
+    { weight: 8, arbitrary: fc.nat(3).map((i) => ({ pick: i })) },
+    { weight: 1, arbitrary: fc.constantFrom(0, 64, 256, 4096).map((size) => ({ size })) },
+  );
+  fc.assert(
+    fc.property(fc.array(list, { minLength: 4, maxLength: 4 }), fc.array(step, { maxLength: 40 }), (pool, steps) => {
+      const enc = new Encoder();
+      const dec = new Decoder();
+      for (const s of steps) {
+        if ('size' in s) {
+          enc.setMaxTableSize(s.size);
+          dec.setMaxTableSize(s.size);
+          continue;
+        }
+        const headers = pool[s.pick]!.map(([n, v]) => [n, v] as [string, string]);
+        assert.equal(dec.decode(enc.encode(headers)), headers);
+        assert.equal(enc.tableEntries(), dec.tableEntries());
+      }
+    }),
+    { numRuns: 1000 },
+  );
+});
+
+test.run();
