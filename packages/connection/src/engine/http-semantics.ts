@@ -19,8 +19,6 @@ export interface BlockInfo {
 // RFC 9113 §8.2.2: connection-specific fields are forbidden.
 const CONNECTION_SPECIFIC = new Set(['connection', 'proxy-connection', 'keep-alive', 'transfer-encoding', 'upgrade']);
 
-const REQUEST_PSEUDO = new Set([':method', ':scheme', ':authority', ':path', ':protocol']);
-
 // RFC 9110 §5.1 token characters, lowercase only (§8.2.1 forbids uppercase in HTTP/2 field names).
 const NAME_CHAR = new Uint8Array(128);
 for (const c of "!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyz") NAME_CHAR[c.charCodeAt(0)] = 1;
@@ -119,9 +117,13 @@ export function checkHeaderBlock(
     const valueError = checkFieldValue(name, value);
     if (valueError) return valueError;
     if (name.charCodeAt(0) === 0x3a) {
-      // ':' — a pseudo-header
-      const nameError = checkFieldName(name, 1);
-      if (nameError) return nameError;
+      // ':' — a pseudo-header. The defined ones are recognised by comparison (static-table names compare by
+      // reference); only another name needs the character check for its error text.
+      const bit = name === ':method' ? 1 : name === ':scheme' ? 2 : name === ':authority' ? 4 : name === ':path' ? 8 : name === ':protocol' ? 16 : 0;
+      if (bit === 0 && name !== ':status') {
+        const nameError = checkFieldName(name, 1);
+        if (nameError) return nameError;
+      }
       // RFC 9113 §8.3: pseudo-headers come first, only the defined ones, each once, none in trailers.
       if (kind === 'trailers') return `pseudo-header ${name} in trailers`;
       if (seenRegular) return `pseudo-header ${name} after a regular field`;
@@ -134,8 +136,7 @@ export function checkHeaderBlock(
         info.status = status;
         continue;
       }
-      if (!REQUEST_PSEUDO.has(name)) return `pseudo-header ${name} in a request`;
-      const bit = name === ':method' ? 1 : name === ':scheme' ? 2 : name === ':authority' ? 4 : name === ':path' ? 8 : 16;
+      if (bit === 0) return `pseudo-header ${name} in a request`;
       if (seenPseudo & bit) return `duplicate ${name}`;
       seenPseudo |= bit;
       switch (bit) {

@@ -177,10 +177,20 @@ export function toHeaderObject(list: HeaderList, raw?: string[]): IncomingHttpHe
     const name = field[0];
     const value = decodeFieldValue(field[1]);
     if (raw !== undefined) raw.push(name, value);
-    const existing = out[name];
-    if (existing === undefined) {
+    // A repeated name is rare: look for it among the earlier fields (a keyed read of an absent property is slower).
+    let repeated = false;
+    for (let j = 0; j < i; j++) {
+      if (list[j]![0] === name) {
+        repeated = true;
+        break;
+      }
+    }
+    if (!repeated) {
       out[name] = name === ':status' ? Number(value) : name === 'set-cookie' ? [value] : value;
-    } else if (name === 'set-cookie') {
+      continue;
+    }
+    const existing = out[name];
+    if (name === 'set-cookie') {
       (existing as string[]).push(value);
     } else if (name === 'cookie') {
       out[name] = `${existing as string}; ${value}`;
