@@ -13,6 +13,13 @@ import type { Frame } from './types.js';
 export interface FrameDecoderOptions {
   /** Our SETTINGS_MAX_FRAME_SIZE as the peer knows it; larger frames are a FRAME_SIZE_ERROR. Default 16384. */
   maxFrameSize?: number;
+  /** Allocates the buffer a frame that straddles chunks is gathered into (default `new Uint8Array`, zero-filled;
+   *  the Node layer passes `Buffer.allocUnsafe`: every byte is overwritten, and the payload is a Buffer at once). */
+  allocate?: (size: number) => Uint8Array;
+}
+
+function zeroed(size: number): Uint8Array {
+  return new Uint8Array(size);
 }
 
 const HEADER_SCRATCH = new Uint8Array(FRAME_HEADER_LENGTH);
@@ -43,9 +50,11 @@ export class FrameDecoder {
   private hFlags = 0;
   private hStreamId = 0;
   private failure: H2Error | null = null;
+  private readonly allocate: (size: number) => Uint8Array;
 
   constructor(options: FrameDecoderOptions = {}) {
     this.maxFrameSize = checkMaxFrameSize(options.maxFrameSize ?? DEFAULT_MAX_FRAME_SIZE);
+    this.allocate = options.allocate ?? zeroed;
   }
 
   /** Octets pushed but not yet returned as part of a frame (a frame header already read counts). */
@@ -116,7 +125,7 @@ export class FrameDecoder {
         start = this.pos;
         this.skip(length);
       } else {
-        buf = new Uint8Array(length);
+        buf = this.allocate(length);
         this.copyOut(buf, length);
       }
     }

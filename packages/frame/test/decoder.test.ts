@@ -84,6 +84,23 @@ test('a frame wholly inside one chunk is returned as views into that chunk, not 
   assert.is(data.data.length, 5);
 });
 
+test('a straddling frame is gathered into a buffer from the allocate option, every byte overwritten', () => {
+  const frame = hex('000005 00 01 00000001 68656c6c6f');
+  const sizes: number[] = [];
+  const decoder = new FrameDecoder({
+    allocate: (size) => {
+      sizes.push(size);
+      return new Uint8Array(size).fill(0xee); // stale bytes that must not survive
+    },
+  });
+  decoder.push(frame.slice(0, 12));
+  decoder.push(frame.slice(12));
+  const f = decoder.next();
+  assert.ok(f?.type === FrameType.DATA);
+  assert.equal(f.data, hex('68656c6c6f'));
+  assert.equal(sizes, [5]);
+});
+
 test('only a frame that straddles chunks is copied; a header split from its payload still gets a view', () => {
   const frame = hex('000005 00 01 00000001 68656c6c6f');
   // payload straddles: copy

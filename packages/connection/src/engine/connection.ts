@@ -71,7 +71,7 @@ export class H2Connection {
   readonly stats = { framesReceived: 0, framesSent: 0, bytesReceived: 0, goawayCode: -1 };
 
   private readonly now: () => number;
-  private readonly decoder = new FrameDecoder();
+  private readonly decoder: FrameDecoder;
   private readonly writer: FrameWriter;
   private readonly hpackIn: Decoder;
   private readonly hpackOut = new Encoder();
@@ -133,6 +133,7 @@ export class H2Connection {
     this.headerBlockTimeout = options.headerBlockTimeout ?? 10_000;
     this.idleTimeout = options.idleTimeout ?? 0;
     this.writer = new FrameWriter(options.allocate === undefined ? undefined : { allocate: options.allocate });
+    this.decoder = new FrameDecoder(options.allocate === undefined ? undefined : { allocate: options.allocate });
     this.createdAt = this.now();
     this.idleSince = this.createdAt;
     this.guard = new AbuseGuard(options.abuse === undefined ? DEFAULT_ABUSE_LIMITS : { ...DEFAULT_ABUSE_LIMITS, ...options.abuse });

@@ -41,8 +41,9 @@ export interface ConnectionOptions {
   /** GOAWAY NO_ERROR after this long without streams (default 0 = off; the Node layer sets its own). */
   idleTimeout?: number;
   limits?: Partial<ConnectionLimits>;
-  /** Allocates the buffers outbound frames are written into (default `new Uint8Array`; the Node layer passes
-   *  `Buffer.allocUnsafe`, so what `pull()` returns needs no conversion before a socket write). */
+  /** Allocates the buffers outbound frames are written into and those an inbound frame split across reads is
+   *  gathered into (default `new Uint8Array`; the Node layer passes `Buffer.allocUnsafe`, so what `pull()` returns
+   *  needs no conversion before a socket write and received DATA is a Buffer, not zero-filled first). */
   allocate?: (size: number) => Uint8Array;
   /** Flood limits (docs/security.md). */
   abuse?: Partial<AbuseLimits>;
