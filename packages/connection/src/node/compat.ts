@@ -13,6 +13,7 @@ import type { HeaderList } from '../engine/http-semantics.js';
 import { nodeError } from './errors.js';
 import { attachCompat, forwardDrain, forwardTimeout } from './compat-events.js';
 import { hasStoredHeaders, responseHeaderList, writeHeadFields } from './compat-headers.js';
+import { requestHeaders } from './compat-request-headers.js';
 import { toHeaderList, type IncomingHttpHeaders, type OutgoingHttpHeaders } from './headers.js';
 import { statusField, type ServerHttp2Stream } from './server-stream.js';
 import { socketProxy } from './socket-proxy.js';
@@ -41,11 +42,8 @@ export class Http2ServerRequest extends http.IncomingMessage {
     const method = String(headers[':method']);
     this.method = method;
     this.url = method === 'CONNECT' ? String(headers[':authority']) : String(headers[':path'] ?? '');
-    // Host for frameworks that read it (RFC 9113 §8.3.1: :authority stands for it in HTTP/2).
-    if (headers.host === undefined && headers[':authority'] !== undefined) headers.host = headers[':authority'];
-    // A body of unknown length is what HTTP/1.1 calls chunked: body parsers (type-is) look for one of the two.
-    if (!stream.endAfterHeaders && headers['content-length'] === undefined) headers['transfer-encoding'] = 'chunked';
-    this.headers = headers as http.IncomingHttpHeaders;
+    // host from :authority and, for a body of unknown length, transfer-encoding: chunked, for HTTP/1 frameworks.
+    this.headers = requestHeaders(headers, !stream.endAfterHeaders) as http.IncomingHttpHeaders;
     this.rawHeaders = rawHeaders;
     this._read = readRequest;
     this.read = readRequestBody;
