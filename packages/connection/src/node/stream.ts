@@ -71,16 +71,8 @@ export class Http2Stream extends Duplex {
     super({ allowHalfOpen: true, autoDestroy: false });
     this.h2Session = session;
     this.id = id;
-  }
-
-  /** Either side's end ('finish' of the writable side, 'end' of the readable one) may complete the stream: checked
-   *  here, after the application's listeners, instead of two listeners added to every stream. */
-  override emit(event: string | symbol, ...args: unknown[]): boolean;
-  override emit(event: string | symbol): boolean {
-    // eslint-disable-next-line prefer-rest-params -- forwards every argument without an array per emit
-    const handled = Duplex.prototype.emit.apply(this, arguments as unknown as Parameters<Duplex['emit']>);
-    if (event === 'finish' || event === 'end') this.maybeDestroy();
-    return handled;
+    this.on('finish', maybeDestroyListener);
+    this.on('end', maybeDestroyListener);
   }
 
   get session(): Http2Session | undefined {
@@ -460,6 +452,10 @@ export class Http2Stream extends Duplex {
   protected setWaitForTrailers(): void {
     this.flags |= WAIT_TRAILERS;
   }
+}
+
+function maybeDestroyListener(this: Http2Stream): void {
+  this.maybeDestroy();
 }
 
 function defaultEncoding(stream: Duplex): BufferEncoding {
