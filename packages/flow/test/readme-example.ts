@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import {
+  ReceivePolicy,
   ReceiveWindow,
   SendWindow,
   WindowTuner,
@@ -28,7 +29,7 @@ const tuner = new WindowTuner();
 const connIn = new ReceiveWindow(0, 65_535, { tuner }); // aims for 16 MiB
 assert.equal(connIn.takeUpdate(), 16 * 1024 * 1024 - 65_535); // send WINDOW_UPDATE(0) right after the preface
 
-const streamOptions = { tuner }; // one shared options object for every stream
+const streamOptions = new ReceivePolicy({ tuner }); // one policy shared by every stream window
 const streamIn = new ReceiveWindow(1, 65_535, streamOptions);
 // We sent SETTINGS_INITIAL_WINDOW_SIZE = 1 MiB; the peer acknowledged it:
 streamIn.adjustInitial(initialWindowDelta(65_535, 1024 * 1024));
