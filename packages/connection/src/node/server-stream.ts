@@ -42,7 +42,9 @@ export class ServerHttp2Stream extends Http2Stream {
     if (this.headersSent) throw nodeError('ERR_HTTP2_HEADERS_SENT', 'Response has already been initiated.');
     const status = finalStatus(headers[':status']);
     const list = toHeaderList(headers, 'response', policy);
+    // The shared field for the status: node sends :status as its number too (`|= 0`), so '0200' goes out as 200.
     if (headers[':status'] === undefined) list.unshift(statusField(status));
+    else if (list[0]![0] === ':status') list[0] = statusField(status);
     if (options.sendDate !== false && headers.date === undefined && headers.Date === undefined) list.push(dateField());
     let endStream = options.endStream === true;
     if (this.method === 'HEAD' || status === 204 || status === 205 || status === 304) endStream = true;
