@@ -26,7 +26,7 @@ import {
 import { ByteWriter, Decoder, EmptyHeaderNameError, Encoder, HeaderListTooLargeError, HpackError } from '@strand/hpack';
 import { ReceivePolicy, ReceiveWindow, SendWindow, sendable } from '@strand/flow';
 import { createScheduler, parsePriority, type StreamScheduler } from '@strand/priority';
-import { StreamStore, StreamUsageError, isClosed, type Stream } from '@strand/stream';
+import { IdMap, StreamStore, StreamUsageError, isClosed, type Stream } from '@strand/stream';
 import type { H2Event, HeadersKind } from './events.js';
 import { checkHeaderBlock, newBlockInfo, type BlockInfo, type HeaderList } from './http-semantics.js';
 import { DEFAULT_LIMITS, DEFAULT_LOCAL_SETTINGS, type ConnectionLimits, type ConnectionOptions } from './options.js';
@@ -102,7 +102,7 @@ export class H2Connection {
   private block: OpenBlock | null = null;
   private readonly pendingOpens: StreamExt[] = [];
   /** Local streams waiting for a concurrency slot, by id (client side; created on first use). */
-  private pendingById: Map<number, StreamExt> | null = null;
+  private pendingById: IdMap<StreamExt> | null = null;
   private nextStreamId: number;
   /** Streams with data that wait for the connection window to open. */
   private readonly blockedOnConnection = new Set<number>();
@@ -696,7 +696,7 @@ export class H2Connection {
     ext.endQueued = ext.sentEnd = options.endStream === true;
     for (const [name, value] of headers) if (name === ':method') ext.method = value;
     this.pendingOpens.push(ext);
-    (this.pendingById ??= new Map()).set(id, ext);
+    (this.pendingById ??= new IdMap()).set(id, ext);
     this.openPending();
     return id;
   }

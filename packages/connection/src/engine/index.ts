@@ -7,3 +7,5 @@ export { DEFAULT_LIMITS, DEFAULT_LOCAL_SETTINGS } from './options.js';
 export { defaultSettings, type Settings } from './settings.js';
 export { checkHeaderBlock, type HeaderList, type BlockKind } from './http-semantics.js';
 export { AbuseGuard, DEFAULT_ABUSE_LIMITS, TokenBucket, type AbuseLimits } from './guard.js';
+/** The stream-id table of @strand/stream, for per-stream maps above the engine (the Node layer, the proxy). */
+export { IdMap } from '@strand/stream';
