@@ -3,6 +3,7 @@
 // false, 'timeout' once req/res.setTimeout() was called: each listener costs an event-table entry per request.
 import type * as http from 'node:http';
 import { ErrorCode } from '@strand/frame';
+import { settleUnobservedRequest } from './compat-settle.js';
 import type { IncomingHttpHeaders } from './headers.js';
 import type { ServerHttp2Stream } from './server-stream.js';
 
@@ -95,9 +96,10 @@ function onStreamClose(this: CompatStream): void {
   if (req !== undefined) {
     // Reset (or closed before the response ended): like a dropped HTTP/1 connection, req is destroyed and emits
     // 'aborted' unless it was read to the end. Otherwise an unread body is dropped: one read() takes what is
-    // buffered and ends the reader ('end', then 'close'), without resume()'s extra tick and flowing machinery.
+    // buffered and ends the reader ('end', then 'close'), without resume()'s extra tick and flowing machinery; with
+    // no listener on req, settleUnobservedRequest() sets the state those events would leave, without them.
     if (this.aborted || this.rstCode !== 0 || !req.complete) req.destroy();
-    else if (!req.readableEnded && req.readableFlowing === null) req.read();
+    else if (!req.readableEnded && req.readableFlowing === null && !settleUnobservedRequest(req)) req.read();
   }
   if (res !== undefined) {
     res._closed = true;
