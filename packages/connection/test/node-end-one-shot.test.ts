@@ -76,6 +76,22 @@ t('end(string, encoding) and implicit headers; a HEAD response sends no body', a
   assert.equal(frames.map((f) => [f.type, f.flags & Flag.END_STREAM]), [[FrameType.HEADERS, Flag.END_STREAM]]);
 });
 
+t('an unknown encoding throws as Writable throws it', async (ctx) => {
+  let code = '';
+  ctx.handler = (stream) => {
+    stream.respond({ ':status': 200 });
+    try {
+      stream.end('x', 'bogus' as BufferEncoding);
+    } catch (error) {
+      code = (error as { code?: string }).code ?? '';
+    }
+    stream.end();
+  };
+  const req = ctx.client.request({ ':path': '/' });
+  await readAll(req);
+  assert.is(code, 'ERR_UNKNOWN_ENCODING');
+});
+
 t('write() before end(chunk), waitForTrailers, and a body over 64 KiB take the ordinary path', async (ctx) => {
   const big = Buffer.alloc(100_000, 0x61);
   ctx.handler = (stream, headers) => {

@@ -187,9 +187,9 @@ export class Http2Stream extends Duplex {
       const data =
         chunk instanceof Uint8Array
           ? chunk
-          : typeof chunk === 'string'
+          : typeof chunk === 'string' && (typeof encoding !== 'string' || Buffer.isEncoding(encoding))
             ? Buffer.from(chunk, typeof encoding === 'string' ? (encoding as BufferEncoding) : defaultEncoding(this))
-            : null;
+            : null; // anything else: Writable's own checks and errors
       if (data !== null && data.length <= ONE_SHOT_MAX) {
         this.beforeBody(); // may end the stream itself (a HEAD or 204 response has no body)
         const session = this.h2Session;
