@@ -187,9 +187,11 @@ export class EnginePump<R = unknown> {
   }
 
   private armTimer(): void {
-    // Only onTimer acts on timers; a timer that fires a little early finds nothing due and is simply armed again.
+    // Only onTimer acts on timers; a timer that fires early finds nothing due and is simply armed again. So a later
+    // deadline leaves the armed timer alone: an idle deadline moves with every request that empties the connection
+    // (one request at a time per connection, h2load -m 1), and re-arming it cost a clearTimeout + setTimeout each.
     const deadline = this.conn.nextDeadline();
-    if (deadline === this.timerAt) return;
+    if (deadline === this.timerAt || (deadline > this.timerAt && this.timer !== null)) return;
     if (this.timer !== null) clearTimeout(this.timer);
     this.timer = null;
     this.timerAt = deadline;
