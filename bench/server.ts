@@ -149,12 +149,17 @@ for (const w of selected) {
       const server = impl === 'nghttpd' ? await startNghttpd(w) : await startApp(impl, w);
       if (server === null) continue;
       try {
+        process.stderr.write(`  (${w.key}) ${impl}, round ${round + 1}\n`);
         h2load(w, server.port, 1); // warm-up, not counted
         const before = await server.stats();
         const { value, requests } = h2load(w, server.port);
         const after = await server.stats();
         const cpuPerReq = (after.cpuUs - before.cpuUs) / requests;
         (row.get(impl) ?? row.set(impl, []).get(impl)!).push({ value, cpuPerReq });
+      } catch (error) {
+        // One failed run (h2load once finished 0 requests against a server that answered the runs before and after,
+        // with other benchmarks loading the machine) is reported and left out; the other rounds still count.
+        console.error(`  (${w.key}) ${impl}, round ${round + 1} failed: ${(error as Error).message.split('\n').find((l) => l.startsWith('requests:')) ?? (error as Error).message}`);
       } finally {
         await server.stop();
       }
