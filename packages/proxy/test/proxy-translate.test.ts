@@ -8,7 +8,7 @@ import { Base64Decoder, Base64Encoder, bridgeRequestHeaders, bridgeResponseHeade
 import { LazyHeaderMap } from '../src/server/resolve.js';
 import { classify } from '../src/server/sniff.js';
 import type { HeaderList, RequestHead } from '../src/translate/head.js';
-import { connectionNamed, teHasTrailers } from '../src/translate/hop-by-hop.js';
+import { connectionNamed, isHopByHop, teHasTrailers } from '../src/translate/hop-by-hop.js';
 import { requestIdOf, upstreamRequestHeaders } from '../src/translate/request-headers.js';
 import { formatRequestId } from '../src/translate/request-id.js';
 import { downstreamResponseHeaders, forwardableTrailers, fromRawHeaders, toRawHeaders } from '../src/translate/response-headers.js';
@@ -83,6 +83,16 @@ test('response headers: hop-by-hop and Connection-named fields dropped, Via appe
   assert.equal(forwardableTrailers([['grpc-status', '0'], ['content-length', '3'], [':status', '200'], ['x-sum', 'a']]), [['grpc-status', '0'], ['x-sum', 'a']]);
   assert.equal(fromRawHeaders(['X-A', '1', 'b', '2']), [['x-a', '1'], ['b', '2']]);
   assert.equal(toRawHeaders([['x-a', '1']]), ['x-a', '1']);
+});
+
+test('isHopByHop: exactly the nine always-removed names (RFC 9110 §7.6.1), nothing of the same length', () => {
+  const hop = ['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'te', 'http2-settings', 'proxy-authenticate', 'proxy-authorization'];
+  for (const name of hop) assert.is(isHopByHop(name), true, name);
+  // One letter changed, or the same length: still forwarded.
+  const near = ['tf', 'td', 'upgradf', 'connectioN', 'connectiom', 'keep-alivf', 'http2-settingz', 'proxy-connectiom', 'transfer-encodinh', 'proxy-authenticatf', 'proxy-authorizatioo', 'accept', 'via', 'cookie', 'x-forwarded-for', 'content-length', ''];
+  for (const name of near) assert.is(isHopByHop(name), false, name);
+  // Lowercase names only (HeaderList names are lowercase): an uppercase spelling is not this function's business.
+  assert.is(isHopByHop('Connection'), false);
 });
 
 test('connectionNamed and teHasTrailers', () => {

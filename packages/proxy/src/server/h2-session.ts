@@ -2,7 +2,7 @@
 // ClientStream for the forwarder. Flow control is manual: a client's DATA is acknowledged (WINDOW_UPDATE) only when
 // the forwarder says the backend took it, so a slow backend closes the client's window instead of filling memory.
 import type * as net from 'node:net';
-import { EnginePump, H2Connection, type H2Event } from '@strand/connection';
+import { EnginePump, H2Connection, IdMap, type H2Event } from '@strand/connection';
 import { connectionInfo, type ConnectionInfo, type HeaderField, type HeaderList, type RequestHead } from '../translate/head.js';
 import { statusField } from '../translate/response-headers.js';
 import type { ClientHandler, ClientStream } from './exchange.js';
@@ -115,7 +115,8 @@ export class H2Session {
   readonly socket: net.Socket;
   private readonly owner: SessionOwner;
   private readonly options: H2SessionOptions;
-  private readonly streams = new Map<number, H2ServerStream>();
+  /** Open-addressing stream-id table (no Map rehash churn as batches of streams come and go). */
+  private readonly streams = new IdMap<H2ServerStream>();
   private readonly remoteAddress: string;
   private readonly info: ConnectionInfo;
   private closed = false;
@@ -165,7 +166,7 @@ export class H2Session {
   private readonly onClose = (): void => {
     if (this.closed) return;
     this.closed = true;
-    const streams = [...this.streams.values()];
+    const streams = this.streams.values();
     this.streams.clear();
     for (const s of streams) s.abort();
     this.owner.sessionClosed(this);
@@ -220,7 +221,7 @@ export class H2Session {
         return;
       }
       case 'connectionError': {
-        const streams = [...this.streams.values()];
+        const streams = this.streams.values();
         this.streams.clear();
         for (const s of streams) s.abort();
         return;

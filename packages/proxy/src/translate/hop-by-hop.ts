@@ -2,22 +2,33 @@
 // outright (RFC 9113 §8.2.2); HTTP/1.1 names more of them in Connection.
 import type { HeaderList } from './head.js';
 
-/** Always removed, whatever Connection says. `te` is special-cased by the callers (only "trailers" survives to h2). */
-const ALWAYS = new Set([
-  'connection',
-  'keep-alive',
-  'proxy-connection',
-  'transfer-encoding',
-  'upgrade',
-  'te',
-  // RFC 7540 §3.2.1: only meaningful on an h2c upgrade, which the proxy never forwards.
-  'http2-settings',
-  'proxy-authenticate',
-  'proxy-authorization',
-]);
-
+/**
+ * Always removed, whatever Connection says. `te` is special-cased by the callers (only "trailers" survives to h2).
+ * Also: http2-settings (RFC 7540 §3.2.1, only meaningful on an h2c upgrade, which the proxy never forwards),
+ * proxy-authenticate and proxy-authorization. Matched by length first: called for every field of every request and
+ * response, and almost every name fails on its length alone (a Set lookup hashes the name each time).
+ */
 export function isHopByHop(name: string): boolean {
-  return ALWAYS.has(name);
+  switch (name.length) {
+    case 2:
+      return name === 'te';
+    case 7:
+      return name === 'upgrade';
+    case 10:
+      return name === 'connection' || name === 'keep-alive';
+    case 14:
+      return name === 'http2-settings';
+    case 16:
+      return name === 'proxy-connection';
+    case 17:
+      return name === 'transfer-encoding';
+    case 18:
+      return name === 'proxy-authenticate';
+    case 19:
+      return name === 'proxy-authorization';
+    default:
+      return false;
+  }
 }
 
 /**

@@ -47,9 +47,6 @@ function isAuthority(s: string): boolean {
   return true;
 }
 
-/** Fields that must never reach a backend from a client (they would re-frame or re-purpose the connection). */
-const REFUSED_WITH_VALUE_CHECK = new Set(['content-length']);
-
 /**
  * Returns '' when the head is safe to forward, else why it is not (sent in the 400 body). Checks method, target,
  * authority, every field name and value, and content-length syntax (one value, digits only).
@@ -72,7 +69,7 @@ export function checkRequestHead(head: RequestHead): string {
     if (!isFieldValue(value)) return `invalid value of ${name}`;
     // RFC 9112 §3.2: more than one Host field is a 400.
     if (name === 'host' && ++hosts > 1) return 'more than one Host';
-    if (REFUSED_WITH_VALUE_CHECK.has(name)) {
+    if (name === 'content-length') {
       if (contentLength !== null && contentLength !== value) return 'conflicting content-length';
       if (!/^[0-9]{1,15}$/.test(value)) return 'invalid content-length';
       contentLength = value;

@@ -2,7 +2,7 @@
 // connections; another connection opens when every open one is at the backend's SETTINGS_MAX_CONCURRENT_STREAMS
 // (RFC 9113 §5.1.2), so requests never wait silently in the engine's queue while the pool may still grow.
 import type * as net from 'node:net';
-import { constants, EnginePump, H2Connection, type H2Event } from '@strand/connection';
+import { constants, EnginePump, H2Connection, IdMap, type H2Event } from '@strand/connection';
 import { FlushScheduler } from '../server/flush.js';
 import type { HeaderList } from '../translate/head.js';
 import { upstreamRequestHeaders } from '../translate/request-headers.js';
@@ -77,7 +77,8 @@ export class H2UpstreamConnection {
   readonly flusher: FlushScheduler;
   readonly socket: net.Socket;
   private readonly pool: H2Pool;
-  private readonly streams = new Map<number, H2UpstreamStream>();
+  /** Open-addressing stream-id table (no Map rehash churn as batches of streams come and go). */
+  private readonly streams = new IdMap<H2UpstreamStream>();
   /** Streams we opened and the engine has not closed yet. */
   active = 0;
   maxStreams: number;
@@ -172,7 +173,7 @@ export class H2UpstreamConnection {
     this.unusable = true;
     this.pool.detach(this);
     if (this.streams.size === 0) return;
-    const streams = [...this.streams.values()];
+    const streams = this.streams.values();
     this.streams.clear();
     this.active = 0;
     for (const s of streams) s.finish()?.onUpstreamError({ kind, retryable, message });
