@@ -60,8 +60,9 @@ export class StreamExt {
   /** Appends outbound data (kept by reference). */
   enqueue(data: Uint8Array): void {
     if (data.length === 0) return;
-    if (this.queue === NO_QUEUE) this.queue = [];
-    this.queue.push(data);
+    // The first chunk makes a one-element array (an empty one grown by push() starts with room for 16).
+    if (this.queue === NO_QUEUE) this.queue = [data];
+    else this.queue.push(data);
     this.queuedBytes += data.length;
   }
 
