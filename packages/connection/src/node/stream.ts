@@ -44,6 +44,9 @@ const WROTE = 512;
  *  engine's 64 KiB per-stream high-water mark, so the engine always accepts it at once). */
 const ONE_SHOT_MAX = 64 * 1024 - 1;
 
+/** Read by Duplex's constructor, never changed: one shared object instead of a literal per stream. */
+const DUPLEX_OPTIONS = Object.freeze({ allowHalfOpen: true, autoDestroy: false });
+
 export class Http2Stream extends Duplex {
   /** The stream identifier (assigned at once, even while the stream waits for a concurrency slot). */
   readonly id: number;
@@ -68,7 +71,7 @@ export class Http2Stream extends Duplex {
   private priorityWeight = 16;
 
   constructor(session: Http2Session, id: number) {
-    super({ allowHalfOpen: true, autoDestroy: false });
+    super(DUPLEX_OPTIONS);
     this.h2Session = session;
     this.id = id;
     this.on('finish', maybeDestroyListener);
