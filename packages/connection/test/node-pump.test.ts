@@ -61,4 +61,48 @@ test('a listener that throws during one connection flush: the other connection o
   }
 });
 
+test('a flush that already ran makes the queued one a no-op', async () => {
+  let pulls = 0;
+  let entry: Served | null = null;
+  let ready: () => void = () => {};
+  const haveStream = new Promise<void>((resolve) => (ready = resolve));
+  const server = net.createServer((socket) => {
+    const conn = new H2Connection({ role: 'server' });
+    const pull = conn.pull.bind(conn);
+    conn.pull = () => {
+      pulls++;
+      return pull();
+    };
+    entry = { conn, stream: 0 } as Served;
+    const e = entry;
+    e.pump = new EnginePump(socket, conn, (events: H2Event[]) => {
+      for (const ev of events) if (ev.type === 'headers') e.stream = ev.streamId;
+      if (e.stream !== 0) ready();
+    });
+  });
+  const port = await listen(server);
+  const client = http2.connect(`http://127.0.0.1:${port}`);
+  try {
+    const req = client.request({ ':path': '/' });
+    const status = new Promise<number>((resolve) => req.on('response', (h) => resolve(Number(h[':status']))));
+    req.end();
+    await haveStream;
+    await new Promise((r) => setImmediate(r));
+    const s = entry!;
+    s.conn.respond(s.stream, [[':status', '200']], true);
+    s.pump.schedule(); // queued for the microtask …
+    pulls = 0;
+    s.pump.flush(); // … but this flush writes the response now
+    const byFlush = pulls;
+    await Promise.resolve(); // the queued flush microtask ran before this continuation (FIFO), no I/O in between
+    assert.ok(byFlush >= 1);
+    assert.is(pulls, byFlush, 'the queued flush did not pull again');
+    assert.is(await status, 200);
+  } finally {
+    client.destroy();
+    entry?.pump.socket.destroy();
+    await closeServer(server);
+  }
+});
+
 test.run();

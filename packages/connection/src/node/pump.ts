@@ -32,6 +32,9 @@ type PumpedSocket = Socket & { [kPump]: PumpHooks };
  */
 let flushQueue: PumpHooks[] = [];
 let flushQueued = false;
+/** Pull/deliver rounds in one flush before yielding to the event loop. */
+const MAX_FLUSH_ROUNDS = 64;
+
 function flushScheduledPumps(): void {
   // A flush may schedule again (an application call inside an event): those go to a fresh queue and microtask.
   const pumps = flushQueue;
@@ -59,7 +62,11 @@ export class EnginePump<R = unknown> {
   readonly conn: H2Connection;
   private readonly onEvents: (this: R, events: H2Event[]) => void;
   private readonly receiver: R;
+  /** In the global flush queue (one entry per pump at most). */
   private flushScheduled = false;
+  /** Something was submitted since the last flush: the queued flush has work (a flush that ran since, e.g. at the
+   *  end of a read, clears it, and the queued one is skipped). */
+  private flushWanted = false;
   private waitingDrain = false;
   private timer: NodeJS.Timeout | null = null;
   private timerAt = Infinity;
@@ -95,7 +102,9 @@ export class EnginePump<R = unknown> {
 
   /** Asks for a flush soon (after the application's synchronous calls of this tick). */
   schedule(): void {
-    if (this.flushScheduled || this.ended) return;
+    if (this.ended) return;
+    this.flushWanted = true;
+    if (this.flushScheduled) return;
     this.flushScheduled = true;
     flushQueue.push(this);
     if (!flushQueued) {
@@ -107,7 +116,7 @@ export class EnginePump<R = unknown> {
   /** @internal The scheduled flush (flushScheduledPumps). */
   flushScheduledNow(): void {
     this.flushScheduled = false;
-    this.flush();
+    if (this.flushWanted) this.flush();
   }
 
   /** @internal A scheduled flush that did not run (another pump's flush threw): schedule it again. */
@@ -141,8 +150,10 @@ export class EnginePump<R = unknown> {
   /** Writes what the engine has, in one corked batch. */
   flush(): void {
     if (this.ended || this.waitingDrain) return;
+    this.flushWanted = false;
     const socket = this.socket;
-    for (let round = 0; round < 64; round++) {
+    let round = 0;
+    for (; round < MAX_FLUSH_ROUNDS; round++) {
       const chunks = this.conn.pull();
       const events = this.conn.takeEvents();
       if (chunks.length > 0) {
@@ -164,6 +175,8 @@ export class EnginePump<R = unknown> {
       if (this.waitingDrain || (chunks.length === 0 && events.length === 0)) break;
       if (!this.conn.wantWrite) break;
     }
+    // Still busy after the last round (events kept producing output): go on in the next microtask, not never.
+    if (round === MAX_FLUSH_ROUNDS) this.schedule();
     if (this.conn.finished) {
       // The engine ignores further input; the GOAWAY goes out, then the socket ends, or dies if the peer never reads it.
       if (!this.waitingDrain) {
