@@ -124,6 +124,39 @@ test('checkRequestHead: the smuggling floor', () => {
   assert.is(checkRequestHead({ ...ok, method: 'CONNECT', protocol: 'websocket', path: '/chat' }), '');
 });
 
+test('checkRequestHead: fields remembered as checked never let a different, invalid one through', () => {
+  const good = head([['accept', '*/*'], ['user-agent', 'ua 1'], ['x-a', 'v']]);
+  for (let i = 0; i < 3; i++) assert.is(checkRequestHead(good), '');
+  // Same positions, one character changed into something invalid: refused every time, whatever was seen before.
+  for (let i = 0; i < 2; i++) {
+    assert.is(checkRequestHead(head([['accept', '*/*'], ['user-agent', 'ua\u00001'], ['x-a', 'v']])), 'invalid value of user-agent');
+    assert.is(checkRequestHead(head([['accept', '*/*'], ['user agent', 'ua 1'], ['x-a', 'v']])), 'invalid field name');
+    assert.is(checkRequestHead(head([['accept', '*/*'], ['user-agent', 'ua 1'], ['x-a', 'v']], { path: '/p q' })), 'invalid request target');
+    assert.is(checkRequestHead(head([['accept', '*/*'], ['user-agent', 'ua 1'], ['x-a', 'v']], { authority: 'a@b' })), 'invalid Host');
+    assert.is(checkRequestHead(good), '');
+  }
+  // The same invalid head twice in a row: refused twice (nothing invalid is remembered).
+  for (const [bad, reason] of [
+    [head([['accept', 'a\rb']]), 'invalid value of accept'],
+    [head([['acc ept', 'x']]), 'invalid field name'],
+    [head([], { path: '/a b' }), 'invalid request target'],
+    [head([], { authority: 'a/b' }), 'invalid Host'],
+  ] as Array<[RequestHead, string]>) {
+    assert.is(checkRequestHead(bad), reason);
+    assert.is(checkRequestHead(bad), reason);
+  }
+  // A valid value seen at one position is no pass for an invalid one elsewhere, nor an invalid name for its value's sake.
+  assert.is(checkRequestHead(head([['x-a', 'ua 1'], ['accept', 'a\rb']])), 'invalid value of accept');
+  assert.is(checkRequestHead(head([['*/*', 'x']])), 'invalid field name');
+  // Past the remembered positions every field is still checked.
+  const many: HeaderList = Array.from({ length: 40 }, (_, i) => [`x-${i}`, 'v'] as [string, string]);
+  assert.is(checkRequestHead(head(many)), '');
+  many[39] = ['x-39', 'v\n'];
+  assert.is(checkRequestHead(head(many)), 'invalid value of x-39');
+  many[39] = ['x 39', 'v'];
+  assert.is(checkRequestHead(head(many)), 'invalid field name');
+});
+
 test('field values: any string with CR, LF or NUL is refused (property)', () => {
   fc.assert(
     fc.property(fc.string(), fc.constantFrom('\r', '\n', '\u0000'), fc.string(), (a, bad, b) => !isFieldValue(a + bad + b)),
