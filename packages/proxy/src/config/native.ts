@@ -121,7 +121,7 @@ function readHealthCheck(f: Field): ClusterConfig['healthCheck'] | undefined {
 
 function readCluster(f: Field): ClusterConfig | undefined {
   const o = f.object([
-    'name', 'appProtocol', 'hosts', 'service', 'loadBalancing', 'tls', 'healthCheck', 'outlier', 'timeouts', 'maxStreamsPerConnection', 'maxConnections',
+    'name', 'appProtocol', 'hosts', 'service', 'loadBalancing', 'tls', 'healthCheck', 'outlier', 'timeouts', 'maxStreamsPerConnection', 'maxConnections', 'queueAfterConnections',
   ]);
   if (o === undefined) return undefined;
   const name = o.need('name') && readName(o.get('name')!);
@@ -194,6 +194,8 @@ function readCluster(f: Field): ClusterConfig | undefined {
     service,
     demoBackend: null,
   };
+  const queueAfter = o.get('queueAfterConnections')?.int(0, 1_000_000);
+  if (queueAfter !== undefined) cluster.queueAfterConnections = queueAfter;
   return name === undefined ? undefined : cluster;
 }
 

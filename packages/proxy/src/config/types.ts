@@ -128,6 +128,11 @@ export interface ClusterConfig {
   maxStreamsPerConnection: number;
   /** Max upstream connections per host (0 = unlimited). */
   maxConnections: number;
+  /**
+   * HTTP/1.1 upstreams: connections per host opened freely; beyond them a request waits for a free one (100 ms at
+   * most, then it gets a new one up to maxConnections). 0 = no threshold. Absent = the default (64, upstream/h1-pool).
+   */
+  queueAfterConnections?: number;
   /** (added) Kubernetes Service this cluster stands for, so Gateway API backendRefs `{name, port}` resolve to it. */
   service: { name: string; namespace: string; port: number | null } | null;
   /**

@@ -5,7 +5,7 @@ import type * as tls from 'node:tls';
 import type { HeaderList } from '../translate/head.js';
 import { connectSocket, type HostTarget } from './connect.js';
 import type { OutboundRequest, UpstreamError, UpstreamHandler, UpstreamPool, UpstreamRequest } from './exchange.js';
-import { H1Pool } from './h1-pool.js';
+import { H1Pool, type H1PoolOptions } from './h1-pool.js';
 import { H2Pool, type H2PoolOptions } from './h2-pool.js';
 
 const DEFERRED_HIGH_WATER = 64 * 1024;
@@ -81,9 +81,18 @@ export class AutoPool implements UpstreamPool {
   private waiting: DeferredRequest[] = [];
   private probing = false;
   private closed = false;
+  /** H1PoolOptions.queueAfterConnections when HTTP/1.1 is chosen (undefined = its default). */
+  private readonly queueAfterConnections: number | undefined;
 
-  constructor(options: H2PoolOptions) {
+  constructor(options: H2PoolOptions, queueAfterConnections?: number) {
+    this.queueAfterConnections = queueAfterConnections;
     this.options = options;
+  }
+
+  private h1Options(): H1PoolOptions {
+    const o: H1PoolOptions = { target: this.options.target, maxConnections: this.options.maxConnections, idleTimeoutMs: this.options.idleTimeoutMs };
+    if (this.queueAfterConnections !== undefined) o.queueAfterConnections = this.queueAfterConnections;
+    return o;
   }
 
   /** 'h2', 'http/1.1', or '' before the first connection answered. */
@@ -116,7 +125,7 @@ export class AutoPool implements UpstreamPool {
       if (this.closed) return;
       this.chosen = h2
         ? new H2Pool(this.options)
-        : new H1Pool({ target, maxConnections: this.options.maxConnections, idleTimeoutMs: this.options.idleTimeoutMs });
+        : new H1Pool(this.h1Options());
       const waiting = this.waiting;
       this.waiting = [];
       for (const d of waiting) d.start(this.chosen);

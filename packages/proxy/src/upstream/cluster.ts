@@ -6,7 +6,7 @@ import { AutoPool } from './auto-pool.js';
 import { Balancer } from './balancer.js';
 import type { HostTarget, UpstreamTls } from './connect.js';
 import type { UpstreamPool } from './exchange.js';
-import { H1Pool } from './h1-pool.js';
+import { H1Pool, type H1PoolOptions } from './h1-pool.js';
 import { H2Pool } from './h2-pool.js';
 import { HealthChecker } from './health.js';
 import { UpstreamHost } from './host.js';
@@ -105,11 +105,13 @@ function createPool(config: ClusterConfig, target: HostTarget, options: ClusterO
     idleTimeoutMs: config.timeouts.idleMs,
     streamWindow: options.streamWindow,
   };
+  const h1: H1PoolOptions = { target, maxConnections: config.maxConnections, idleTimeoutMs: config.timeouts.idleMs };
+  if (config.queueAfterConnections !== undefined) h1.queueAfterConnections = config.queueAfterConnections;
   switch (config.appProtocol) {
     case 'http':
-      return new H1Pool({ target, maxConnections: config.maxConnections, idleTimeoutMs: config.timeouts.idleMs });
+      return new H1Pool(h1);
     case 'auto':
-      return target.tls !== null ? new AutoPool(h2) : new H1Pool({ target, maxConnections: config.maxConnections, idleTimeoutMs: config.timeouts.idleMs });
+      return target.tls !== null ? new AutoPool(h2, h1.queueAfterConnections) : new H1Pool(h1);
     default:
       // h2c, h2, grpc, grpc-web: HTTP/2 (TLS when the cluster has it).
       return new H2Pool(h2);
