@@ -66,6 +66,12 @@ export class BlockCache {
     this.tableLength = tableLength;
   }
 
+  /** The table's size changed: a cached block may hold representations chosen for the old size (at size 0,
+   *  "with indexing" literals that inserted nothing, which a larger table would take in). */
+  forget(): void {
+    this.bytes = '';
+  }
+
   private miss(): false {
     this.misses++;
     return false;

@@ -220,6 +220,8 @@ export class Encoder extends DynamicTableOwner {
     this.maxEntrySize = Math.floor(size * MAX_ENTRY_FRACTION);
     if (size < this.smallestPendingSize) this.smallestPendingSize = size;
     this.sizeUpdatePending = true;
+    // A block cached under the old size is not valid under the new one (see BlockCache.forget).
+    this.cache?.forget();
   }
 
   /** §6.3 Dynamic Table Size Update(s) at the start of the block: 001xxxxx. */
