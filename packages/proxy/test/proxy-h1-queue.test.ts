@@ -91,6 +91,21 @@ test('no connection came free (long requests hold them all): waiting requests ge
   await backend.close();
 });
 
+test('an event loop held up past the check is no stall: the connection freed meanwhile takes the waiting request', async () => {
+  const { backend } = await holdingBackend();
+  const pool = new H1Pool({ target: target(backend.port), maxConnections: 0, idleTimeoutMs: 0, queueAfterConnections: 1 });
+  const first = fetch(pool, '/one');
+  const second = fetch(pool, '/two');
+  // Block the loop (the in-process backend too) well past the check: when it runs, the answer to /one is still unread.
+  const until = performance.now() + QUEUE_STALL_MS * 3;
+  while (performance.now() < until);
+  assert.equal(await first.done, { status: 200, body: 'answer /one' });
+  assert.equal(await second.done, { status: 200, body: 'answer /two' });
+  assert.is(pool.connectionCount, 1);
+  pool.destroy();
+  await backend.close();
+});
+
 test('maxConnections stays a hard limit: a waiting request takes the first connection that comes free', async () => {
   const { backend, held } = await holdingBackend();
   const pool = new H1Pool({ target: target(backend.port), maxConnections: 1, idleTimeoutMs: 0, queueAfterConnections: 1 });

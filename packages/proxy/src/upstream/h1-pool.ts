@@ -363,6 +363,8 @@ export class H1Pool implements UpstreamPool {
   /** Exchanges completed (a counter, not a clock: nothing per request but an increment), and at the last check. */
   private releases = 0;
   private releasesAtCheck = 0;
+  /** When the armed check is due (performance.now()): a check that runs late says the event loop was held up. */
+  private checkDue = 0;
 
   constructor(options: H1PoolOptions) {
     this.options = options;
@@ -426,18 +428,23 @@ export class H1Pool implements UpstreamPool {
     const max = this.options.maxConnections;
     if (max > 0 && this.all.size >= max) return;
     this.releasesAtCheck = this.releases;
+    this.checkDue = performance.now() + QUEUE_STALL_MS;
     this.queueTimer = setTimeout(checkQueue, QUEUE_STALL_MS, this);
   }
 
   /**
-   * No connection came free since the last check (QUEUE_STALL_MS): every waiting request gets a new connection (up to
-   * maxConnections). Otherwise only those that waited QUEUE_WAIT_MAX_MS do.
+   * No connection came free since the last check (QUEUE_STALL_MS): waiting requests get new connections (up to
+   * maxConnections; at most queueAfterConnections more per check). Otherwise only those that waited QUEUE_WAIT_MAX_MS
+   * do. A check that runs late proves nothing: timers run before the I/O that was waiting while the event loop was
+   * held up (a long GC pause, a busy machine), so the connections freed meanwhile have not been seen yet.
    */
   checkQueue(): void {
     this.queueTimer = null;
-    const stalled = this.releases === this.releasesAtCheck;
-    const cutoff = performance.now() - QUEUE_WAIT_MAX_MS;
-    while (this.waiting.length > 0 && !this.closed) {
+    const now = performance.now();
+    const stalled = this.releases === this.releasesAtCheck && now - this.checkDue < QUEUE_STALL_MS / 2;
+    const cutoff = now - QUEUE_WAIT_MAX_MS;
+    let opened = 0;
+    while (this.waiting.length > 0 && !this.closed && opened < Math.max(1, this.queueAfter)) {
       const next = this.waiting[0]!;
       if (next.handler === null) {
         this.waiting.shift(); // aborted while waiting
@@ -447,6 +454,7 @@ export class H1Pool implements UpstreamPool {
       const c = this.take(0);
       if (c === null) return; // at maxConnections: freed connections take the queue in order
       this.waiting.shift();
+      opened++;
       c.start(next);
     }
     this.armQueueTimer();
