@@ -125,4 +125,63 @@ t('write() before end(chunk), waitForTrailers, and a body over 64 KiB take the o
   assert.is((await fetch('/big')).body, big.toString());
 });
 
+// Review additions: the remaining cases where end(chunk) must behave as Writable.end + _write + _final would.
+async function get(ctx: { client: strand.ClientHttp2Session }, path: string, body?: string) {
+  const req = ctx.client.request({ ':path': path, ':method': body === undefined ? 'GET' : 'POST' });
+  if (body !== undefined) req.end(body);
+  const [headers] = (await once(req, 'response')) as [strand.IncomingHttpHeaders];
+  return { status: headers[':status'], body: (await readAll(req)).toString() };
+}
+
+t('setDefaultEncoding, cork, empty chunks, and finish/close order', async (ctx) => {
+  const events: string[] = [];
+  ctx.handler = (stream, headers) => {
+    const path = headers[':path'];
+    stream.respond({ ':status': 200 });
+    if (path === '/hex') {
+      stream.setDefaultEncoding('hex');
+      stream.end('68656c6c6f');
+    } else if (path === '/corked') {
+      stream.cork();
+      stream.end('corked');
+    } else if (path === '/empty') {
+      stream.end('');
+    } else if (path === '/empty-bytes') {
+      stream.end(new Uint8Array(0));
+    } else if (path === '/order') {
+      stream.on('finish', () => events.push(`finish ${stream.writableFinished} ${stream.writableLength}`));
+      stream.on('close', () => events.push('close'));
+      stream.end(new Uint8Array([0x6f, 0x6b]), () => events.push('cb'));
+    }
+  };
+  assert.equal(await get(ctx, '/hex'), { status: 200, body: 'hello' });
+  assert.equal(await get(ctx, '/corked'), { status: 200, body: 'corked' });
+  assert.equal(await get(ctx, '/empty'), { status: 200, body: '' });
+  assert.equal(await get(ctx, '/empty-bytes'), { status: 200, body: '' });
+  assert.equal(await get(ctx, '/order'), { status: 200, body: 'ok' });
+  await new Promise((r) => setTimeout(r, 20));
+  assert.equal(events, ['cb', 'finish true 0', 'close']);
+});
+
+t('a client request body by end(chunk), and end(chunk) after destroy reports ERR_STREAM_DESTROYED', async (ctx) => {
+  let destroyedError = '';
+  ctx.handler = async (stream, headers) => {
+    if (headers[':path'] === '/destroyed') {
+      stream.destroy();
+      stream.end('x', (error?: Error | null) => (destroyedError = (error as { code?: string } | null | undefined)?.code ?? 'none'));
+      return;
+    }
+    const body = (await readAll(stream)).toString();
+    stream.respond({ ':status': 200 });
+    stream.end(`got ${body}`);
+  };
+  assert.equal(await get(ctx, '/echo', 'abc'), { status: 200, body: 'got abc' });
+  const req = ctx.client.request({ ':path': '/destroyed' });
+  req.on('error', () => {});
+  req.resume();
+  await once(req, 'close');
+  await new Promise((r) => setTimeout(r, 20));
+  assert.is(destroyedError, 'ERR_STREAM_DESTROYED');
+});
+
 t.run();

@@ -63,7 +63,7 @@ test('a listener that throws during one connection flush: the other connection o
 
 test('a flush that already ran makes the queued one a no-op', async () => {
   let pulls = 0;
-  let entry: Served | null = null;
+  let entry = null as Served | null; // assigned in the connection listener (not narrowed to null)
   let ready: () => void = () => {};
   const haveStream = new Promise<void>((resolve) => (ready = resolve));
   const server = net.createServer((socket) => {
