@@ -1,6 +1,7 @@
 // Review: a block cached while the table size was 0 uses "literal with incremental indexing" (the shorter prefix)
 // for fields that the encoder does not insert; replayed after the table grew, the peer's decoder inserts them.
 import { test } from 'uvu';
+import fc from 'fast-check';
 import * as assert from 'uvu/assert';
 import { Decoder, Encoder } from '../src/index.js';
 
@@ -21,6 +22,29 @@ test('a block cached at table size 0 is not replayed after the table grew', () =
   // The same bytes as an encoder without a cache in the same state.
   const control = new Encoder({ maxTableSize: 4096 });
   assert.is(Buffer.from(again).toString('hex'), Buffer.from(control.encode(a)).toString('hex'));
+});
+
+test('property: two lists, table size toggling through 0: decoder and encoder tables stay in step', () => {
+  const field = fc.tuple(fc.constantFrom(':status', 'date', 'x-id', 'content-type'), fc.constantFrom('200', 'a', 'text/plain'));
+  const list = fc.array(field, { maxLength: 3 });
+  const step = fc.oneof({ weight: 4, arbitrary: fc.nat(1).map((i) => ({ pick: i })) }, { weight: 1, arbitrary: fc.constantFrom(0, 4096).map((size) => ({ size })) });
+  fc.assert(
+    fc.property(list.filter((l) => l.length > 0), list, fc.array(step, { maxLength: 10 }), (a, b, steps) => {
+      const enc = new Encoder();
+      const dec = new Decoder();
+      for (const s of steps) {
+        if ('size' in s) {
+          enc.setMaxTableSize(s.size);
+          dec.setMaxTableSize(s.size);
+          continue;
+        }
+        const headers = (s.pick === 0 ? a : b).map(([n, v]) => [n, v] as [string, string]);
+        assert.equal(dec.decode(enc.encode(headers)), headers);
+        assert.equal(dec.tableEntries(), enc.tableEntries());
+      }
+    }),
+    { numRuns: 1000 },
+  );
 });
 
 test.run();
