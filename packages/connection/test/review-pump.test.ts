@@ -1,0 +1,96 @@
+// Review: EnginePump against a scripted engine and socket — a flush that runs out of rounds goes on from the next
+// microtask; a later deadline keeps the armed timer, an earlier one replaces it.
+import { EventEmitter } from 'node:events';
+import type { Socket } from 'node:net';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { EnginePump, type H2Connection } from '../src/index.js';
+
+class FakeSocket extends EventEmitter {
+  writes = 0;
+  writableLength = 0;
+  setNoDelay(): this {
+    return this;
+  }
+  write(): boolean {
+    this.writes++;
+    return true;
+  }
+  cork(): void {}
+  uncork(): void {}
+  pause(): this {
+    return this;
+  }
+  resume(): this {
+    return this;
+  }
+  isPaused(): boolean {
+    return false;
+  }
+  end(): this {
+    return this;
+  }
+  destroy(): this {
+    return this;
+  }
+}
+
+/** An engine with `chunksLeft` one-chunk pulls to give and a settable next deadline. */
+function fakeEngine(chunksLeft: number) {
+  const engine = {
+    chunksLeft,
+    pulls: 0,
+    deadline: Infinity,
+    finished: false,
+    wantRead: true,
+    get wantWrite() {
+      return engine.chunksLeft > 0;
+    },
+    pull(): Uint8Array[] {
+      engine.pulls++;
+      if (engine.chunksLeft === 0) return [];
+      engine.chunksLeft--;
+      return [new Uint8Array(1)];
+    },
+    takeEvents: () => [],
+    nextDeadline: () => engine.deadline,
+    receive: () => [],
+    tick(): void {},
+  };
+  return engine;
+}
+
+test('a flush that runs out of rounds goes on in the next microtask until the engine has nothing', async () => {
+  const engine = fakeEngine(150);
+  const socket = new FakeSocket();
+  const pump = new EnginePump(socket as unknown as Socket, engine as unknown as H2Connection, () => {});
+  pump.flush();
+  assert.is(socket.writes, 64); // one flush is at most 64 rounds
+  for (let i = 0; i < 5; i++) await Promise.resolve();
+  assert.is(socket.writes, 150);
+  assert.is(engine.chunksLeft, 0);
+  pump.stop();
+});
+
+test('a later deadline keeps the armed timer, an earlier one replaces it, none clears it', () => {
+  const engine = fakeEngine(0);
+  const socket = new FakeSocket();
+  const pump = new EnginePump(socket as unknown as Socket, engine as unknown as H2Connection, () => {});
+  const timerOf = () => (pump as unknown as { timer: NodeJS.Timeout | null }).timer;
+  const now = Date.now();
+  engine.deadline = now + 60_000;
+  pump.flush();
+  const first = timerOf();
+  assert.ok(first !== null);
+  engine.deadline = now + 120_000;
+  pump.flush();
+  assert.is(timerOf(), first, 'later deadline: the armed timer stays (it fires early and re-arms)');
+  engine.deadline = now + 30_000;
+  pump.flush();
+  const earlier = timerOf();
+  assert.ok(earlier !== null && earlier !== first, 'earlier deadline: a new timer');
+  pump.stop();
+  assert.is(timerOf(), null);
+});
+
+test.run();
