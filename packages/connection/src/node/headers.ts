@@ -65,8 +65,9 @@ export function toHeaderList(headers: OutgoingHttpHeaders | null | undefined, ki
       pseudoCount++;
       continue;
     }
-    if (!isToken(name)) throw nodeError('ERR_INVALID_HTTP_TOKEN', `Header name must be a valid HTTP token ["${key}"]`, TypeError);
-    if (CONNECTION_SPECIFIC.has(name) || (name === 'te' && String(value).toLowerCase() !== 'trailers')) {
+    const cls = classOf(name);
+    if (cls === NAME_INVALID) throw nodeError('ERR_INVALID_HTTP_TOKEN', `Header name must be a valid HTTP token ["${key}"]`, TypeError);
+    if (cls === NAME_CONNECTION_SPECIFIC || (cls === NAME_TE && String(value).toLowerCase() !== 'trailers')) {
       if (policy === 'drop') continue;
       throw nodeError('ERR_HTTP2_INVALID_CONNECTION_HEADERS', `HTTP/1 Connection specific headers are forbidden: "${name}"`, TypeError);
     }
@@ -81,6 +82,24 @@ export function toHeaderList(headers: OutgoingHttpHeaders | null | undefined, ki
     }
   }
   return list;
+}
+
+// What a (lowercased) regular field name is, remembered per name: the names an application sends are few and repeat,
+// and a lookup costs less than checking the characters and the connection-specific set every time.
+const NAME_REGULAR = 0;
+const NAME_INVALID = 1;
+const NAME_CONNECTION_SPECIFIC = 2;
+const NAME_TE = 3;
+const NAME_CACHE_LIMIT = 1024;
+const nameClasses = new Map<string, number>();
+
+function classOf(name: string): number {
+  const cached = nameClasses.get(name);
+  if (cached !== undefined) return cached;
+  const cls = !isToken(name) ? NAME_INVALID : CONNECTION_SPECIFIC.has(name) ? NAME_CONNECTION_SPECIFIC : name === 'te' ? NAME_TE : NAME_REGULAR;
+  // Invalid names are not remembered: a peer or application cannot fill the cache with garbage it keeps.
+  if (cls !== NAME_INVALID && nameClasses.size < NAME_CACHE_LIMIT) nameClasses.set(name, cls);
+  return cls;
 }
 
 function push(list: HeaderList, name: string, value: string, never: boolean): void {
