@@ -48,4 +48,6 @@ export interface StreamScheduler {
   pop(): number;
   sent(id: number, bytes: number, stillReady: boolean): void;
   isReady(id: number): boolean;
+  /** Optional: give back memory kept from the busiest moment (the engine calls it when the connection is idle). */
+  compact?(): void;
 }

@@ -184,6 +184,10 @@ export class UrgencyScheduler implements StreamScheduler {
     if (!stillReady) this.park(id);
   }
 
+  compact(): void {
+    this.streams.compact();
+  }
+
   isReady(id: number): boolean {
     return this.streams.get(id)?.ready ?? false;
   }

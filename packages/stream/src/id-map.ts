@@ -5,8 +5,8 @@
  * Why not a `Map`: a connection's streams come and go in batches (100 requests arrive, 100 finish), and a `Map` that
  * grows from a few entries to a hundred and back rehashes into a new table at each doubling and each shrink — on a
  * small-request server that churn was a measurable share of all allocation. This table is open addressing with
- * linear probing and backward-shift deletion (no tombstones): it grows by doubling, shrinks only when it is nearly
- * empty and large, and allocates nothing in a steady state. Keys and values share one array (key at 2b, value at
+ * linear probing and backward-shift deletion (no tombstones): it grows by doubling, shrinks only when its owner calls
+ * compact(), and allocates nothing in a steady state. Keys and values share one array (key at 2b, value at
  * 2b + 1) and no bucket exists before the first set(): a small table costs less than an empty `Map`.
  *
  * The hash is multiply-shift with a random odd multiplier per table, so a peer that picks its stream ids cannot aim
@@ -90,9 +90,21 @@ export class IdMap<V> {
     slots[2 * hole] = 0;
     slots[2 * hole + 1] = undefined;
     this.count--;
-    // Shrink only a large, nearly empty table: a batch of streams finishing must not cost a rehash.
-    if (mask + 1 > SHRINK_ABOVE && this.count * 16 < mask + 1) this.resize((mask + 1) / 4);
+    // Never shrinks here: streams come and go in waves, and a table that shrank at the trough regrew at the next
+    // crest (a proxy's upstream tables did so ~90 times in 3 s). compact() gives the room back when the owner is idle.
     return true;
+  }
+
+  /** Gives back the room of a table that was larger than it is now (an idle connection: see the engine's compaction);
+   *  an empty table keeps no buckets at all. */
+  compact(): void {
+    if (this.count === 0) {
+      this.clear();
+      return;
+    }
+    let buckets = MIN_BUCKETS;
+    while (this.count > buckets >> 1) buckets *= 2;
+    if (buckets < this.mask + 1) this.resize(buckets);
   }
 
   /** The values, in ascending id order (a snapshot: the map may change while the caller walks it). */
@@ -135,7 +147,6 @@ export class IdMap<V> {
 }
 
 const MIN_BUCKETS = 4;
-const SHRINK_ABOVE = 256;
 const NO_SLOTS: never[] = Object.freeze([]) as unknown as never[];
 
 function ascending(a: number, b: number): number {

@@ -96,6 +96,11 @@ export class StreamStore<T = undefined> {
     return this.live.values();
   }
 
+  /** Gives back the room the live-stream table kept from its busiest moment (call when idle). */
+  compact(): void {
+    this.live.compact();
+  }
+
   /** Number of live streams, reserved ones included. */
   get size(): number {
     return this.live.size;

@@ -53,6 +53,23 @@ test('a batch of a thousand streams comes and goes; large ids and clear()', () =
   assert.is(map.get(0x7fffffff), undefined);
 });
 
+test('delete never shrinks; compact() shrinks to fit, or to nothing when empty', () => {
+  const map = new IdMap<number>();
+  for (let i = 0; i < 1000; i++) map.set(2 * i + 1, i);
+  const slotsOf = (m: IdMap<number>) => (m as unknown as { slots: unknown[] }).slots.length;
+  const full = slotsOf(map);
+  for (let i = 0; i < 990; i++) map.delete(2 * i + 1);
+  assert.is(slotsOf(map), full); // a wave ending does not cost a rehash
+  map.compact();
+  assert.is(slotsOf(map), 2 * 32); // 10 entries: 32 buckets keep the load at most ½
+  for (let i = 990; i < 1000; i++) assert.is(map.get(2 * i + 1), i);
+  for (let i = 990; i < 1000; i++) map.delete(2 * i + 1);
+  map.compact();
+  assert.is(slotsOf(map), 0);
+  map.set(7, 7);
+  assert.is(map.get(7), 7);
+});
+
 test('rejects what is not a stream id (0 marks an empty bucket)', () => {
   const map = new IdMap<number>();
   for (const bad of [0, -1, 2 ** 31, 1.5, NaN]) assert.throws(() => map.set(bad, 1), /not a stream id/);

@@ -891,6 +891,10 @@ export class H2Connection {
   }
 
   private compact(): void {
+    // Per-stream tables keep the room of their busiest moment until now (they never shrink as streams come and go).
+    this.store.compact();
+    this.scheduler.compact?.();
+    if (this.pendingById !== null && this.pendingById.size === 0) this.pendingById = null;
     if (!this.writer.release()) return;
     this.hpackBuf = new ByteWriter(256);
     this.compacted = true;
