@@ -2,23 +2,25 @@ import type { ByteWriter } from './byte-writer.js';
 import type { HeaderField } from './encoder.js';
 
 /**
- * The last header block an encoder produced that changed nothing in its dynamic table, with the fields it came from.
- * Encoding the same fields again while the table is as it was gives the same bytes (an encoding is a function of the
- * fields and the table), so a server answering with the same response headers over and over — `:status`, a couple of
- * fixed fields, the `date` of this second — copies the block instead of encoding it again.
+ * The last header block an encoder produced that changed nothing in its dynamic table, with the fields it came from
+ * and where each field's bytes end. Encoding fields against a table gives bytes that depend only on those fields and
+ * that table, and a block that inserted nothing left the table as it found it; so while the table is as it was
+ * (insert count and length; a size change drops the block), any run of leading fields equal to the cached ones
+ * encodes to the cached bytes up to the end of that run. A server repeating its response headers (`:status`, a few
+ * fixed fields, this second's `date`) copies the whole block; a proxy whose requests differ only in a last generated
+ * field (x-request-id) copies all but that field.
  *
- * Fields are compared by their strings (the same string objects in practice: shared constants, the second's date).
- * After a run of misses (every response different) only one miss in sixteen is remembered, so a cache that does not
- * pay costs a comparison and rarely a copy.
+ * Fields are compared by their strings (the same string objects in practice: shared constants, table entries, the
+ * second's date). After a run of misses (every block different from its first field on) only one miss in sixteen is
+ * remembered, so a cache that does not pay costs a comparison and rarely a copy.
  */
-/** Larger blocks are not kept: they rarely repeat, and the copy would cost what the cache saves. */
-const MAX_CACHED_BLOCK = 1024;
-
 export class BlockCache {
   /** name, value, name, value, … of the cached block's fields. */
   private fields: string[] = [];
   /** Bit i: field i was marked sensitive (lists of up to 31 fields are cached). */
   private sensitiveBits = 0;
+  /** Offset in `bytes` where field i's encoding ends. */
+  private ends: number[] = [];
   /** The block as a latin1 string (one char per octet): a string is the smallest heap object for a few bytes. */
   private bytes = '';
   /** The table state the block was encoded against: entries ever inserted, and entries now in it. */
@@ -26,38 +28,47 @@ export class BlockCache {
   private tableLength = -1;
   private misses = 0;
 
-  /** Writes the cached block to `w` and returns true if `list` is the cached fields and the table is unchanged. */
-  replay(w: ByteWriter, list: readonly HeaderField[], insertCount: number, tableLength: number): boolean {
+  /**
+   * Writes to `w` the cached encoding of the longest run of leading fields of `list` equal to the cached ones, and
+   * returns how many fields that was (0: nothing written; `list.length`: the whole block).
+   */
+  replay(w: ByteWriter, list: readonly HeaderField[], insertCount: number, tableLength: number): number {
     const bytes = this.bytes;
+    if (bytes === '' || insertCount !== this.insertCount || tableLength !== this.tableLength) return this.miss();
     const fields = this.fields;
-    if (bytes === '' || insertCount !== this.insertCount || tableLength !== this.tableLength || list.length * 2 !== fields.length) {
-      return this.miss();
+    const n = Math.min(list.length, fields.length >> 1);
+    let same = 0;
+    while (same < n) {
+      const field = list[same]!;
+      const sensitive = field.length > 2 && field[2] === true ? 1 : 0;
+      if (field[0] !== fields[2 * same] || field[1] !== fields[2 * same + 1] || sensitive !== ((this.sensitiveBits >>> same) & 1)) break;
+      same++;
     }
-    let sensitiveBits = 0;
-    for (let i = 0; i < list.length; i++) {
-      const field = list[i]!;
-      if (field[0] !== fields[2 * i] || field[1] !== fields[2 * i + 1]) return this.miss();
-      if (field.length > 2 && field[2] === true) sensitiveBits |= 1 << i;
-    }
-    if (sensitiveBits !== this.sensitiveBits) return this.miss();
+    if (same === 0) return this.miss();
     this.misses = 0;
-    w.ensure(bytes.length);
+    const end = this.ends[same - 1]!;
+    w.ensure(end);
     const buf = w.buf;
     let pos = w.pos;
-    for (let i = 0; i < bytes.length; i++) buf[pos++] = bytes.charCodeAt(i);
+    for (let i = 0; i < end; i++) buf[pos++] = bytes.charCodeAt(i);
     w.pos = pos;
-    return true;
+    return same;
   }
 
-  /** After a miss was encoded without touching the table: remember it (unless misses are the rule). */
-  store(list: readonly HeaderField[], block: Uint8Array, insertCount: number, tableLength: number): void {
+  /**
+   * After a block was encoded from its first field without touching the table: remember it, with `ends[i]` the
+   * offset where field i ends (unless misses are the rule, or it is large).
+   */
+  store(list: readonly HeaderField[], block: Uint8Array, ends: readonly number[], insertCount: number, tableLength: number): void {
     if ((this.misses > 4 && (this.misses & 15) !== 0) || list.length > 31 || block.length > MAX_CACHED_BLOCK) return;
     const fields = this.fields;
     fields.length = 0;
+    this.ends.length = 0;
     let sensitiveBits = 0;
     for (let i = 0; i < list.length; i++) {
       const field = list[i]!;
       fields.push(field[0], field[1]);
+      this.ends.push(ends[i]!);
       if (field.length > 2 && field[2] === true) sensitiveBits |= 1 << i;
     }
     this.sensitiveBits = sensitiveBits;
@@ -72,8 +83,11 @@ export class BlockCache {
     this.bytes = '';
   }
 
-  private miss(): false {
+  private miss(): 0 {
     this.misses++;
-    return false;
+    return 0;
   }
 }
+
+/** Larger blocks are not kept: they rarely repeat, and the copy would cost what the cache saves. */
+const MAX_CACHED_BLOCK = 1024;

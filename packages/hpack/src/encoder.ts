@@ -65,6 +65,8 @@ export class Encoder extends DynamicTableOwner {
    *  keeps none: idle memory). */
   private cache: BlockCache | null = null;
   private blocks = 0;
+  /** Scratch: where each field of the block being encoded ends (for the cache). */
+  private readonly fieldEnds: number[] = [];
 
   constructor(options: EncoderOptions = {}) {
     const { maxTableSize = 4096, huffman = 'auto', tableSizeLimit = 65536, indexing = 'default' } = options;
@@ -107,18 +109,20 @@ export class Encoder extends DynamicTableOwner {
     const table = this.table;
     const list = Array.isArray(headers) ? (headers as readonly HeaderField[]) : null;
     const cache = this.cache ?? (++this.blocks > 1 ? (this.cache = new BlockCache()) : null);
-    if (cache !== null && list !== null && !this.sizeUpdatePending && cache.replay(w, list, table.insertCount, table.length)) {
-      return out === undefined ? w.buf.slice(start, w.pos) : w.buf.subarray(start, w.pos);
-    }
+    const sizeUpdate = this.sizeUpdatePending;
+    // Leading fields the cached block has (encoded against this same table) are copied from it.
+    const replayed = cache !== null && list !== null && !sizeUpdate ? cache.replay(w, list, table.insertCount, table.length) : 0;
+    if (replayed > 0 && replayed === list!.length) return out === undefined ? w.buf.slice(start, w.pos) : w.buf.subarray(start, w.pos);
     const insertsBefore = table.insertCount;
     const lengthBefore = table.length;
-    const sizeUpdate = this.sizeUpdatePending;
+    const ends = this.fieldEnds;
     try {
       if (sizeUpdate) this.writeSizeUpdates(w);
       if (list !== null) {
-        for (let i = 0; i < list.length; i++) {
+        for (let i = replayed; i < list.length; i++) {
           const field = list[i]!;
           this.encodeField(w, field[0], field[1], field.length > 2 && field[2] === true);
+          ends[i] = w.pos - start;
         }
       } else {
         for (const field of headers) this.encodeField(w, field[0], field[1], field.length > 2 && field[2] === true);
@@ -129,9 +133,10 @@ export class Encoder extends DynamicTableOwner {
       throw error;
     }
     const block = w.buf.subarray(start, w.pos);
-    // Only a block that left the table as it found it can be replayed against the same table.
-    if (cache !== null && list !== null && !sizeUpdate && table.insertCount === insertsBefore && table.length === lengthBefore) {
-      cache.store(list, block, insertsBefore, lengthBefore);
+    // A block that left the table as it found it can be replayed against the same table. A partly replayed one is
+    // not stored: the cached block's leading fields keep serving, and the rest (a generated id) differs every time.
+    if (cache !== null && list !== null && replayed === 0 && !sizeUpdate && table.insertCount === insertsBefore && table.length === lengthBefore) {
+      cache.store(list, block, ends, insertsBefore, lengthBefore);
     }
     return out === undefined ? block.slice() : block;
   }

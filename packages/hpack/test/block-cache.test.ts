@@ -69,4 +69,43 @@ test('property: repeated lists from a small pool with size changes decode to wha
   );
 });
 
+test('lists that differ in their last field: the shared leading fields are copied, the block is what a fresh encode gives', () => {
+  const enc = new Encoder();
+  const control = new Encoder();
+  const dec = new Decoder();
+  const head: Array<[string, string]> = [[':method', 'GET'], [':path', '/'], ['x-forwarded-for', '10.0.0.1'], ['via', '2 strand']];
+  for (let i = 0; i < 20; i++) {
+    const list: Array<[string, string]> = [...head, ['x-request-id', `id-${i}-${'z'.repeat(i)}`]];
+    const block = enc.encode(list);
+    assert.is(hex(block), hex(control.encode(list.values())), `block ${i}`); // an iterator: no cache on that side
+    assert.equal(dec.decode(block), list);
+  }
+  assert.equal(enc.tableEntries(), dec.tableEntries());
+});
+
+test('property: lists sharing prefixes, with differing tails and size changes, stay in step with a cache-free encoder', () => {
+  const field = fc.tuple(fc.constantFrom('a', 'b', 'x-id', 'date'), fc.constantFrom('1', '2', 'v'.repeat(50)));
+  const step = fc.oneof(
+    { weight: 8, arbitrary: fc.record({ prefix: fc.nat(3), tail: fc.array(field, { maxLength: 3 }) }) },
+    { weight: 1, arbitrary: fc.constantFrom(0, 100, 4096).map((size) => ({ size })) },
+  );
+  fc.assert(
+    fc.property(fc.array(field, { minLength: 3, maxLength: 3 }), fc.array(step, { maxLength: 40 }), (base, steps) => {
+      const enc = new Encoder();
+      const dec = new Decoder();
+      for (const s of steps) {
+        if ('size' in s) {
+          enc.setMaxTableSize(s.size);
+          dec.setMaxTableSize(s.size);
+          continue;
+        }
+        const headers = [...base.slice(0, s.prefix), ...s.tail].map(([n, v]) => [n, v] as [string, string]);
+        assert.equal(dec.decode(enc.encode(headers)), headers);
+        assert.equal(enc.tableEntries(), dec.tableEntries());
+      }
+    }),
+    { numRuns: 1000 },
+  );
+});
+
 test.run();
