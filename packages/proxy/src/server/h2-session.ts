@@ -137,6 +137,8 @@ export class H2Session {
         enableConnectProtocol: true,
       },
       idleTimeout: options.idleTimeoutMs,
+      // Frames written into (and split frames gathered into) Buffers: no conversion per socket write, no zero-fill.
+      allocate: Buffer.allocUnsafe,
     });
     this.pump = new EnginePump(socket, this.conn, this.onEvents);
     this.flusher = new FlushScheduler(this.pump);

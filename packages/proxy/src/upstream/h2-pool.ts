@@ -99,6 +99,8 @@ export class H2UpstreamConnection {
       idleTimeout: options.idleTimeoutMs,
       // The backend may be slow to answer our SETTINGS under load; never kill a connection for it.
       settingsTimeout: 0,
+      // Frames written into (and split frames gathered into) Buffers: no conversion per socket write, no zero-fill.
+      allocate: Buffer.allocUnsafe,
     });
     this.pump = new EnginePump(this.socket, this.conn, this.onEvents);
     this.flusher = new FlushScheduler(this.pump);
