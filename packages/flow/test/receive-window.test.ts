@@ -1,7 +1,7 @@
 import { ErrorCode, MAX_WINDOW_SIZE } from '@strand/frame';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { DEFAULT_CONNECTION_RECEIVE_WINDOW, ReceiveWindow, initialWindowDelta } from '../src/index.js';
+import { DEFAULT_CONNECTION_RECEIVE_WINDOW, ReceivePolicy, ReceiveWindow, WindowTuner, initialWindowDelta } from '../src/index.js';
 import { throwsH2 } from './helpers.js';
 
 const { FLOW_CONTROL_ERROR } = ErrorCode;
@@ -150,6 +150,19 @@ test('a local SETTINGS change that would overflow our receive window is a connec
   const debt = new ReceiveWindow(3, MAX_WINDOW_SIZE, { target: 0 });
   throwsH2(() => debt.adjustInitial(1), { code: FLOW_CONTROL_ERROR, scope: 'connection', streamId: 0 });
   assert.throws(() => new ReceiveWindow(0).adjustInitial(1), isRange);
+});
+
+test('a ReceivePolicy is shared, not copied: the windows read their policy through it', () => {
+  const tuner = new WindowTuner();
+  const policy = new ReceivePolicy({ manual: true, updateRatio: 0.2, minUpdate: 1024, tuner });
+  const a = new ReceiveWindow(1, 65_535, policy);
+  const b = new ReceiveWindow(3, 65_535, policy);
+  assert.is(a.policy, b.policy);
+  assert.equal([a.manual, a.updateRatio, a.minUpdate, a.tuner], [true, 0.2, 1024, tuner]);
+  assert.ok(a.sample !== null && a.sample !== b.sample); // tuner state is per window
+  const plain = new ReceiveWindow(5, 65_535, { target: 100_000 });
+  assert.equal([plain.manual, plain.updateRatio, plain.minUpdate, plain.tuner, plain.sample, plain.target], [false, 0.25, 16_384, null, null, 100_000]);
+  assert.throws(() => new ReceivePolicy({ updateRatio: 0 }), /updateRatio/);
 });
 
 test.run();
