@@ -27,7 +27,9 @@ export class LazyHeaderMap extends Map<string, string> {
     if (headers === null) return;
     this.source = null;
     for (let i = 0; i < headers.length; i++) {
-      const [name, value] = headers[i]!;
+      const field = headers[i]!;
+      const name = field[0];
+      const value = field[1];
       const prev = super.get(name);
       super.set(name, prev === undefined ? value : name === 'cookie' ? `${prev}; ${value}` : `${prev}, ${value}`);
     }

@@ -38,7 +38,9 @@ export function isHopByHop(name: string): boolean {
 export function connectionNamed(headers: HeaderList): Set<string> | null {
   let named: Set<string> | null = null;
   for (let i = 0; i < headers.length; i++) {
-    const [name, value] = headers[i]!;
+    const field = headers[i]!;
+    const name = field[0];
+    const value = field[1];
     if (name !== 'connection') continue;
     for (const token of value.split(',')) {
       const t = token.trim().toLowerCase();

@@ -67,7 +67,9 @@ export function fromRawHeaders(raw: string[]): HeaderList {
 export function toRawHeaders(headers: HeaderList): string[] {
   const out: string[] = [];
   for (let i = 0; i < headers.length; i++) {
-    const [name, value] = headers[i]!;
+    const field = headers[i]!;
+    const name = field[0];
+    const value = field[1];
     if (name.charCodeAt(0) !== 0x3a) out.push(name, value);
   }
   return out;

@@ -168,7 +168,9 @@ export class ResponseParser {
     let otherCoding = false;
     let close = minor === 0;
     for (let i = 0; i < headers.length; i++) {
-      const [name, value] = headers[i]!;
+      const field = headers[i]!;
+      const name = field[0];
+      const value = field[1];
       if (name === 'content-length') {
         const n = digitsValue(value);
         if (n >= 0) {

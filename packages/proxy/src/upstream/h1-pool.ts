@@ -385,7 +385,9 @@ export class H1Pool implements UpstreamPool {
     let hasLength = false;
     let head = `${method} ${path} HTTP/1.1${CRLF}`;
     for (let i = 0; i < headers.length; i++) {
-      const [name, value] = headers[i]!;
+      const field = headers[i]!;
+      const name = field[0];
+      const value = field[1];
       if (name === 'content-length') hasLength = true;
       head += `${name}: ${value}${CRLF}`;
     }
