@@ -4,7 +4,7 @@ import { EmptyHeaderNameError, HeaderListTooLargeError, HpackError } from './err
 import { readInteger } from './integer.js';
 import { checkListSize, checkTableSize } from './size-check.js';
 import { DynamicTableOwner } from './table-owner.js';
-import { STATIC_FIELDS, STATIC_NAMES, STATIC_TABLE_LENGTH } from './static-table.js';
+import { STATIC_NAMES, STATIC_TABLE_LENGTH, STATIC_VALUES } from './static-table.js';
 import { readStringLiteral, skipStringLiteral } from './string-literal.js';
 
 export interface DecoderOptions {
@@ -22,8 +22,7 @@ export interface DecoderOptions {
   rejectEmptyNames?: boolean;
 }
 
-/** A decoded header field: [name, value], both latin1 strings (one char per octet). A field sent as an index (§6.1)
- *  is the table's own pair, frozen and shared by every block that references the entry: treat fields as read-only. */
+/** A decoded header field: [name, value], both latin1 strings (one char per octet). */
 export type DecodedHeader = [name: string, value: string];
 
 const NO_PENDING_LIMIT = Infinity;
@@ -107,22 +106,21 @@ export class Decoder extends DynamicTableOwner {
       const first = block[r.pos]!;
       let name: string;
       let value: string;
-      let shared: readonly [string, string] | null = null;
 
       if (first >= 0x80) {
-        // §6.1 Indexed Header Field: 1xxxxxxx. The table's own frozen pair is the field: no new array per field.
+        // §6.1 Indexed Header Field: 1xxxxxxx
         const index = readInteger(r, 7);
         if (atBlockStart) atBlockStart = this.endOfSizeUpdates();
         if (index <= STATIC_TABLE_LENGTH) {
           if (index === 0) throw new HpackError('invalid-index', 'index 0 in an indexed header field');
-          shared = STATIC_FIELDS[index]!;
+          name = STATIC_NAMES[index]!;
+          value = STATIC_VALUES[index]!;
         } else {
           const dynamicIndex = index - STATIC_TABLE_LENGTH;
           if (dynamicIndex > table.length) throw indexError(index, table.length);
-          shared = table.field(dynamicIndex);
+          name = table.name(dynamicIndex);
+          value = table.value(dynamicIndex);
         }
-        name = shared[0];
-        value = shared[1];
       } else if (first >= 0x40) {
         // §6.2.1 Literal Header Field with Incremental Indexing: 01xxxxxx. Always materialised:
         // the entry must enter the table even once the list is over its limit.
@@ -172,7 +170,7 @@ export class Decoder extends DynamicTableOwner {
         headers.length = 0;
         continue;
       }
-      headers.push(shared !== null ? (shared as DecodedHeader) : [name, value]);
+      headers.push([name, value]);
     }
 
     if (atBlockStart) this.endOfSizeUpdates();

@@ -14,9 +14,6 @@ export function entrySize(name: string, value: string): number {
 export class DynamicTable {
   private names: string[];
   private values: string[];
-  /** Frozen [name, value] pairs of the entries, made on first use by field() (the decoder's indexed fields); null
-   *  until then, so an encoder's table never has them. */
-  private fields: Array<readonly [string, string] | undefined> | null = null;
   private mask: number;
   private head = 0;
   /** Number of entries. */
@@ -46,14 +43,6 @@ export class DynamicTable {
     return this.values[(this.head + this.length - i) & this.mask]!;
   }
 
-  /** Entry `i` (1 = newest) as a frozen [name, value] pair, the same object for as long as the entry lives: a peer
-   *  that sends the same indexed fields in every request costs no new pair per field. */
-  field(i: number): readonly [string, string] {
-    const slot = (this.head + this.length - i) & this.mask;
-    const fields = (this.fields ??= new Array<readonly [string, string] | undefined>(this.mask + 1).fill(undefined));
-    return (fields[slot] ??= Object.freeze([this.names[slot]!, this.values[slot]!]) as readonly [string, string]);
-  }
-
   oldestName(): string {
     return this.names[this.head]!;
   }
@@ -68,7 +57,6 @@ export class DynamicTable {
     this.size -= entrySize(this.names[head]!, this.values[head]!);
     this.names[head] = '';
     this.values[head] = '';
-    if (this.fields !== null) this.fields[head] = undefined;
     this.head = (head + 1) & this.mask;
     this.length--;
   }
@@ -91,7 +79,6 @@ export class DynamicTable {
     const slot = (this.head + this.length) & this.mask;
     this.names[slot] = name;
     this.values[slot] = value;
-    if (this.fields !== null) this.fields[slot] = undefined;
     this.length++;
     this.size += size;
     this.insertCount++;
@@ -114,16 +101,13 @@ export class DynamicTable {
     const capacity = (this.mask + 1) * 2;
     const names = new Array<string>(capacity).fill('');
     const values = new Array<string>(capacity).fill('');
-    const fields = this.fields === null ? null : new Array<readonly [string, string] | undefined>(capacity).fill(undefined);
     for (let i = 0; i < this.length; i++) {
       const from = (this.head + i) & this.mask;
       names[i] = this.names[from]!;
       values[i] = this.values[from]!;
-      if (fields !== null) fields[i] = this.fields![from];
     }
     this.names = names;
     this.values = values;
-    this.fields = fields;
     this.head = 0;
     this.mask = capacity - 1;
   }

@@ -68,8 +68,3 @@ export const STATIC_TABLE_LENGTH = 61;
 /** Names and values by index (slot 0 unused), for the decoder's indexed lookups. */
 export const STATIC_NAMES: readonly string[] = ['', ...STATIC_TABLE.map((entry) => entry[0])];
 export const STATIC_VALUES: readonly string[] = ['', ...STATIC_TABLE.map((entry) => entry[1])];
-/** Whole entries by index as frozen [name, value] pairs: what the decoder hands out for an indexed field. */
-export const STATIC_FIELDS: ReadonlyArray<readonly [string, string]> = [
-  Object.freeze(['', '']) as readonly [string, string],
-  ...STATIC_TABLE.map((entry) => Object.freeze([entry[0], entry[1]]) as readonly [string, string]),
-];
