@@ -1150,8 +1150,8 @@ export class H2Connection {
 const NO_OPTIONS = {};
 const END_STREAM_OPTIONS = { endStream: true };
 
-// Header lists are read by index, never destructured: a received field may be the HPACK table's frozen pair, and
-// destructuring a frozen array takes V8's slow iteration path (89 vs 14 ns for a 6-field list).
+// Header lists are read by index, not destructured: `for (const [name, value] of list)` runs the iterator protocol
+// for every pair (14 vs 10 ns for a 6-field list, and far slower when a pair is not a plain array).
 function isInformational(headers: HeaderList): boolean {
   for (let i = 0; i < headers.length; i++) {
     const field = headers[i]!;
