@@ -37,15 +37,15 @@ function checkFieldName(name: string, start: number): string {
 
 // Classes of regular field names, cached per name so the common names are checked once per process, not per request.
 const NAME_REGULAR = 0;
-const NAME_CONNECTION_SPECIFIC = 1;
-const NAME_TE = 2;
+export const NAME_CONNECTION_SPECIFIC = 1;
+export const NAME_TE = 2;
 const NAME_CONTENT_LENGTH = 3;
 const NAME_HOST = 4;
 const NAME_CACHE_LIMIT = 2048;
 const nameClasses = new Map<string, number>();
 
 /** The class of a valid regular field name, or -1 when the name is invalid (see checkFieldName). */
-function classifyName(name: string): number {
+export function classifyName(name: string): number {
   const cached = nameClasses.get(name);
   if (cached !== undefined) return cached;
   if (checkFieldName(name, 0) !== '') return -1;

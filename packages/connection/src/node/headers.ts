@@ -1,7 +1,7 @@
 // Node-style header objects ({ name: value | value[] }) ↔ the engine's header lists ([name, value][]).
 // The engine carries field values as latin1 strings (one char per octet, RFC 9110 §5.5); values with characters
 // above U+007F are sent as their UTF-8 octets and turned back into text when the received octets are valid UTF-8.
-import type { HeaderList } from '../engine/http-semantics.js';
+import { classifyName, NAME_CONNECTION_SPECIFIC, NAME_TE, type HeaderList } from '../engine/http-semantics.js';
 import { nodeError } from './errors.js';
 
 /** Outgoing headers as node:http2 takes them. */
@@ -33,10 +33,6 @@ export const CONNECTION_SPECIFIC = new Set(['connection', 'proxy-connection', 'k
 
 const REQUEST_PSEUDO = new Set([':method', ':scheme', ':authority', ':path', ':protocol']);
 
-// RFC 9110 §5.6.2 token characters.
-const TOKEN = new Uint8Array(128);
-for (const c of "!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ") TOKEN[c.charCodeAt(0)] = 1;
-
 type BlockKind = 'request' | 'response' | 'trailers';
 
 /** What to do with fields HTTP/2 forbids: 'throw' like node:http2, or 'drop' silently (the compat layer). */
@@ -65,9 +61,11 @@ export function toHeaderList(headers: OutgoingHttpHeaders | null | undefined, ki
       pseudoCount++;
       continue;
     }
-    const cls = classOf(name);
-    if (cls === NAME_INVALID) throw nodeError('ERR_INVALID_HTTP_TOKEN', `Header name must be a valid HTTP token ["${key}"]`, TypeError);
-    if (cls === NAME_CONNECTION_SPECIFIC || (cls === NAME_TE && String(value).toLowerCase() !== 'trailers')) {
+    // The engine's check of received names, with its per-name cache (the name is lowercased already).
+    const cls = classifyName(name);
+    if (cls < 0) throw nodeError('ERR_INVALID_HTTP_TOKEN', `Header name must be a valid HTTP token ["${key}"]`, TypeError);
+    // node:http2 also refuses http2-settings, which RFC 9113 §8.2.2 does not list (the engine lets it through).
+    if (cls === NAME_CONNECTION_SPECIFIC || name === 'http2-settings' || (cls === NAME_TE && String(value).toLowerCase() !== 'trailers')) {
       if (policy === 'drop') continue;
       throw nodeError('ERR_HTTP2_INVALID_CONNECTION_HEADERS', `HTTP/1 Connection specific headers are forbidden: "${name}"`, TypeError);
     }
@@ -84,24 +82,6 @@ export function toHeaderList(headers: OutgoingHttpHeaders | null | undefined, ki
   return list;
 }
 
-// What a (lowercased) regular field name is, remembered per name: the names an application sends are few and repeat,
-// and a lookup costs less than checking the characters and the connection-specific set every time.
-const NAME_REGULAR = 0;
-const NAME_INVALID = 1;
-const NAME_CONNECTION_SPECIFIC = 2;
-const NAME_TE = 3;
-const NAME_CACHE_LIMIT = 1024;
-const nameClasses = new Map<string, number>();
-
-function classOf(name: string): number {
-  const cached = nameClasses.get(name);
-  if (cached !== undefined) return cached;
-  const cls = !isToken(name) ? NAME_INVALID : CONNECTION_SPECIFIC.has(name) ? NAME_CONNECTION_SPECIFIC : name === 'te' ? NAME_TE : NAME_REGULAR;
-  // Invalid names are not remembered: a peer or application cannot fill the cache with garbage it keeps.
-  if (cls !== NAME_INVALID && nameClasses.size < NAME_CACHE_LIMIT) nameClasses.set(name, cls);
-  return cls;
-}
-
 function push(list: HeaderList, name: string, value: string, never: boolean): void {
   // The HPACK encoder takes an optional third element: true = never indexed (RFC 7541 §6.2.3).
   list.push(never ? ([name, value, true] as unknown as [string, string]) : [name, value]);
@@ -113,15 +93,6 @@ function lowercaseName(key: string): string {
     if (c >= 0x41 && c <= 0x5a) return key.toLowerCase();
   }
   return key;
-}
-
-function isToken(name: string): boolean {
-  if (name.length === 0) return false;
-  for (let i = 0; i < name.length; i++) {
-    const c = name.charCodeAt(i);
-    if (c >= 128 || TOKEN[c] === 0) return false;
-  }
-  return true;
 }
 
 /** A pseudo-header field must be allowed in this kind of block and not repeat one of the first `count` fields. */
