@@ -42,6 +42,8 @@ test('toHeaderList: sensitiveHeaders marks fields never-indexed (third element)'
 test('toHeaderList: node errors for connection-specific fields, pseudo-headers, single values, tokens, CR/LF', () => {
   assert.is(codeOf(() => toHeaderList({ connection: 'keep-alive' }, 'response')), 'ERR_HTTP2_INVALID_CONNECTION_HEADERS');
   assert.is(codeOf(() => toHeaderList({ te: 'gzip' }, 'request')), 'ERR_HTTP2_INVALID_CONNECTION_HEADERS');
+  assert.is(codeOf(() => toHeaderList({ 'HTTP2-Settings': 'AAAA' }, 'request')), 'ERR_HTTP2_INVALID_CONNECTION_HEADERS'); // node's list, not RFC 9113's
+  assert.is(codeOf(() => toHeaderList({ 'Bad Name': 'x' }, 'request')), 'ERR_INVALID_HTTP_TOKEN');
   assert.equal(toHeaderList({ te: 'trailers' }, 'request'), [['te', 'trailers']]);
   assert.equal(toHeaderList({ connection: 'x', 'transfer-encoding': 'chunked', 'keep-alive': '1', ok: '1' }, 'response', 'drop'), [['ok', '1']]);
   assert.is(codeOf(() => toHeaderList({ ':path': '/' }, 'response')), 'ERR_HTTP2_INVALID_PSEUDOHEADER');
