@@ -4,7 +4,6 @@
 // are dropped (RFC 9113 §8.2.2); arrays and non-ASCII values go through toHeaderList like every other header object.
 import * as http from 'node:http';
 import type { HeaderList } from '../engine/http-semantics.js';
-import { nodeError } from './errors.js';
 import { CONNECTION_SPECIFIC, isAscii, toHeaderList, type OutgoingHttpHeaders } from './headers.js';
 import { dateField, statusField } from './server-stream.js';
 
@@ -22,7 +21,7 @@ export function responseHeaderList(res: http.ServerResponse, status: number, fie
   if (stored === null && fields !== null) {
     // writeHead's fields alone: the list is theirs, with :status in front.
     fields.unshift(statusField(status));
-    return finishList(res, fields, 1, contentLength);
+    return finishList(res, fields, contentLength);
   }
   const list: HeaderList = [statusField(status)];
   if (stored !== null) {
@@ -35,29 +34,20 @@ export function responseHeaderList(res: http.ServerResponse, status: number, fie
     }
   }
   if (fields !== null) for (let i = 0; i < fields.length; i++) list.push(fields[i]!);
-  return finishList(res, list, 1, contentLength);
+  return finishList(res, list, contentLength);
 }
 
-/** Adds content-length (when `contentLength` ≥ 0) and date (when sendDate) unless the fields from `from` on have them. */
-function finishList(res: http.ServerResponse, list: HeaderList, from: number, contentLength: number): HeaderList {
+/** Adds content-length (when `contentLength` ≥ 0) and date (when sendDate) unless the fields after :status have them. */
+function finishList(res: http.ServerResponse, list: HeaderList, contentLength: number): HeaderList {
   let hasDate = false;
   let hasLength = false;
-  for (let i = from; i < list.length; i++) {
+  for (let i = 1; i < list.length; i++) {
     const name = list[i]![0];
     if (name === 'date') hasDate = true;
     else if (name === 'content-length') hasLength = true;
   }
   if (contentLength >= 0 && !hasLength) list.push(['content-length', String(contentLength)]);
   if (res.sendDate && !hasDate) list.push(dateField());
-  return list;
-}
-
-/** writeHead's header object as a list (validated as setHeader would; pseudo-header names are not HTTP tokens). */
-export function writeHeadFields(headers: OutgoingHttpHeaders): HeaderList {
-  const list = toHeaderList(headers, 'response', 'drop');
-  if (list.length > 0 && list[0]![0].charCodeAt(0) === 0x3a) {
-    throw nodeError('ERR_INVALID_HTTP_TOKEN', `Header name must be a valid HTTP token ["${list[0]![0]}"]`, TypeError);
-  }
   return list;
 }
 

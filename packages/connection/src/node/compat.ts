@@ -12,7 +12,7 @@ import { ErrorCode } from '@strand/frame';
 import type { HeaderList } from '../engine/http-semantics.js';
 import { nodeError } from './errors.js';
 import { attachCompat, forwardDrain, forwardTimeout } from './compat-events.js';
-import { hasStoredHeaders, responseHeaderList, writeHeadFields } from './compat-headers.js';
+import { hasStoredHeaders, responseHeaderList } from './compat-headers.js';
 import { requestHeaders } from './compat-request-headers.js';
 import { toHeaderList, type IncomingHttpHeaders, type OutgoingHttpHeaders } from './headers.js';
 import { statusField, type ServerHttp2Stream } from './server-stream.js';
@@ -130,7 +130,8 @@ function writeHead(this: Res, statusCode: number, reason?: string | OutgoingHttp
   this.statusCode = statusCode;
   if (headers !== undefined && headers !== null && !Array.isArray(headers) && !hasStoredHeaders(this) && plainFieldNames(headers)) {
     // Only writeHead() sets headers: they go out as given and are not stored (node:http's fast path too).
-    sendHeaders(this, false, writeHeadFields(headers), -1);
+    // plainFieldNames() has refused pseudo-header names; toHeaderList checks the rest as setHeader would.
+    sendHeaders(this, false, toHeaderList(headers, 'response', 'drop'), -1);
     return this;
   }
   if (Array.isArray(headers)) {
