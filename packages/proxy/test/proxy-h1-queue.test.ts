@@ -62,138 +62,141 @@ async function holdingBackend() {
 
 const target = (port: number) => ({ address: '127.0.0.1', port, tls: null, connectTimeoutMs: 2000 });
 
-test('beyond queueAfterConnections requests wait for a free connection, and every one completes on it', async () => {
-  const { backend, connections } = await holdingBackend();
-  const pool = new H1Pool({ target: target(backend.port), maxConnections: 0, idleTimeoutMs: 0, queueAfterConnections: 2 });
-  const requests = Array.from({ length: 12 }, (_, i) => fetch(pool, `/r${i}`));
-  // Decided synchronously: two connections opened, ten requests waiting.
-  assert.is(pool.connectionCount, 2);
-  const replies = await Promise.all(requests.map((r) => r.done));
-  replies.forEach((r, i) => assert.equal(r, { status: 200, body: `answer /r${i}` }));
-  assert.ok(connections() <= pool.connectionCount);
-  pool.destroy();
-  await backend.close();
-});
+type Backend = Awaited<ReturnType<typeof holdingBackend>>;
 
-test('no connection came free (long requests hold them all): waiting requests get new connections', async () => {
-  const { backend, held } = await holdingBackend();
-  const pool = new H1Pool({ target: target(backend.port), maxConnections: 0, idleTimeoutMs: 0, queueAfterConnections: 1 });
-  const long = fetch(pool, '/hold/1');
-  const short = fetch(pool, '/quick');
-  assert.is(pool.connectionCount, 1);
-  // The long request never ends until released; the short one still completes, on a second connection.
-  assert.equal(await short.done, { status: 200, body: 'answer /quick' });
-  assert.is(long.settled(), false);
-  assert.is(pool.connectionCount, 2);
-  held[0]!.end('late');
-  assert.equal(await long.done, { status: 200, body: 'late' });
-  pool.destroy();
-  await backend.close();
-});
+/** Runs `body` on a pool (no idle timeout) in front of a fresh holding backend; both are closed afterwards. */
+async function onPool(
+  limits: { maxConnections: number; queueAfterConnections?: number },
+  body: (pool: H1Pool, backend: Backend) => Promise<void>,
+): Promise<void> {
+  const b = await holdingBackend();
+  const pool = new H1Pool({ target: target(b.backend.port), idleTimeoutMs: 0, ...limits });
+  try {
+    await body(pool, b);
+  } finally {
+    pool.destroy();
+    await b.backend.close();
+  }
+}
 
-test('an event loop held up past the check is no stall: the connection freed meanwhile takes the waiting request', async () => {
-  const { backend } = await holdingBackend();
-  const pool = new H1Pool({ target: target(backend.port), maxConnections: 0, idleTimeoutMs: 0, queueAfterConnections: 1 });
-  const first = fetch(pool, '/one');
-  const second = fetch(pool, '/two');
-  // Block the loop (the in-process backend too) well past the check: when it runs, the answer to /one is still unread.
-  const until = performance.now() + QUEUE_STALL_MS * 3;
-  while (performance.now() < until);
-  assert.equal(await first.done, { status: 200, body: 'answer /one' });
-  assert.equal(await second.done, { status: 200, body: 'answer /two' });
-  assert.is(pool.connectionCount, 1);
-  pool.destroy();
-  await backend.close();
-});
+test('beyond queueAfterConnections requests wait for a free connection, and every one completes on it', () =>
+  onPool({ maxConnections: 0, queueAfterConnections: 2 }, async (pool, { connections }) => {
+    const requests = Array.from({ length: 12 }, (_, i) => fetch(pool, `/r${i}`));
+    // Decided synchronously: two connections opened, ten requests waiting.
+    assert.is(pool.connectionCount, 2);
+    const replies = await Promise.all(requests.map((r) => r.done));
+    replies.forEach((r, i) => assert.equal(r, { status: 200, body: `answer /r${i}` }));
+    assert.ok(connections() <= pool.connectionCount);
+  }),
+);
 
-test('maxConnections stays a hard limit: a waiting request takes the first connection that comes free', async () => {
-  const { backend, held } = await holdingBackend();
-  const pool = new H1Pool({ target: target(backend.port), maxConnections: 1, idleTimeoutMs: 0, queueAfterConnections: 1 });
-  const first = fetch(pool, '/hold/1');
-  const second = fetch(pool, '/second');
-  await sleep(QUEUE_STALL_MS * 3);
-  assert.is(second.settled(), false);
-  assert.is(pool.connectionCount, 1);
-  held[0]!.end('first');
-  assert.equal(await first.done, { status: 200, body: 'first' });
-  assert.equal(await second.done, { status: 200, body: 'answer /second' });
-  assert.is(pool.connectionCount, 1);
-  pool.destroy();
-  await backend.close();
-});
+test('no connection came free (long requests hold them all): waiting requests get new connections', () =>
+  onPool({ maxConnections: 0, queueAfterConnections: 1 }, async (pool, { held }) => {
+    const long = fetch(pool, '/hold/1');
+    const short = fetch(pool, '/quick');
+    assert.is(pool.connectionCount, 1);
+    // The long request never ends until released; the short one still completes, on a second connection.
+    assert.equal(await short.done, { status: 200, body: 'answer /quick' });
+    assert.is(long.settled(), false);
+    assert.is(pool.connectionCount, 2);
+    held[0]!.end('late');
+    assert.equal(await long.done, { status: 200, body: 'late' });
+  }),
+);
 
-test('queueAfterConnections: 0 opens a connection per request in flight (the pre-threshold behaviour)', async () => {
-  const { backend, held } = await holdingBackend();
-  const pool = new H1Pool({ target: target(backend.port), maxConnections: 0, idleTimeoutMs: 0, queueAfterConnections: 0 });
-  const requests = Array.from({ length: DEFAULT_QUEUE_AFTER + 3 }, (_, i) => fetch(pool, `/hold/${i}`));
-  assert.is(pool.connectionCount, DEFAULT_QUEUE_AFTER + 3);
-  while (held.length < requests.length) await sleep(5);
-  for (const s of held) s.end('x');
-  for (const r of requests) assert.is((await r.done).body, 'x');
-  pool.destroy();
-  await backend.close();
-});
+test('an event loop held up past the check is no stall: the connection freed meanwhile takes the waiting request', () =>
+  onPool({ maxConnections: 0, queueAfterConnections: 1 }, async (pool) => {
+    const first = fetch(pool, '/one');
+    const second = fetch(pool, '/two');
+    // Block the loop (the in-process backend too) well past the check: when it runs, the answer to /one is still unread.
+    const until = performance.now() + QUEUE_STALL_MS * 3;
+    while (performance.now() < until);
+    assert.equal(await first.done, { status: 200, body: 'answer /one' });
+    assert.equal(await second.done, { status: 200, body: 'answer /two' });
+    assert.is(pool.connectionCount, 1);
+  }),
+);
 
-test('default threshold: DEFAULT_QUEUE_AFTER connections, then requests wait', async () => {
-  const { backend, held } = await holdingBackend();
-  const pool = new H1Pool({ target: target(backend.port), maxConnections: 0, idleTimeoutMs: 0 });
-  const requests = Array.from({ length: DEFAULT_QUEUE_AFTER + 3 }, (_, i) => fetch(pool, `/hold/${i}`));
-  assert.is(pool.connectionCount, DEFAULT_QUEUE_AFTER);
-  // Held requests free nothing: after the stall the three waiting ones get connections of their own.
-  while (held.length < requests.length) await sleep(5);
-  assert.is(pool.connectionCount, DEFAULT_QUEUE_AFTER + 3);
-  for (const s of held) s.end('y');
-  for (const r of requests) assert.is((await r.done).body, 'y');
-  pool.destroy();
-  await backend.close();
-});
+test('maxConnections stays a hard limit: a waiting request takes the first connection that comes free', () =>
+  onPool({ maxConnections: 1, queueAfterConnections: 1 }, async (pool, { held }) => {
+    const first = fetch(pool, '/hold/1');
+    const second = fetch(pool, '/second');
+    await sleep(QUEUE_STALL_MS * 3);
+    assert.is(second.settled(), false);
+    assert.is(pool.connectionCount, 1);
+    held[0]!.end('first');
+    assert.equal(await first.done, { status: 200, body: 'first' });
+    assert.equal(await second.done, { status: 200, body: 'answer /second' });
+    assert.is(pool.connectionCount, 1);
+  }),
+);
 
-test('a waiting request with a body: write() asks the sender to wait past 64 KiB, and a drain follows once a connection took it', async () => {
-  const { backend, held } = await holdingBackend();
-  backend.server.removeAllListeners('request');
-  backend.server.on('request', (q: http.IncomingMessage, s: http.ServerResponse) => {
-    if (q.url!.startsWith('/hold/')) return void held.push(s);
-    let n = 0;
-    q.on('data', (c: Buffer) => (n += c.length));
-    q.on('end', () => s.end(`got ${n}`));
-  });
-  const pool = new H1Pool({ target: target(backend.port), maxConnections: 1, idleTimeoutMs: 0, queueAfterConnections: 1 });
-  const first = fetch(pool, '/hold/1');
-  let drains = 0;
-  let status = 0;
-  let body = '';
-  let upload: UpstreamRequest | null = null;
-  const done = new Promise<void>((resolve, reject) => {
-    upload = pool.requestWith([['host', 'backend.test'], ['content-length', String(5 * 16384)]], 'POST', '/upload', false, {
-      onUpstreamInformational() {},
-      onUpstreamResponse(s) {
-        status = s;
-      },
-      onUpstreamData(chunk) {
-        body += Buffer.from(chunk).toString();
-        upload!.bodyConsumed(chunk.length);
-      },
-      onUpstreamEnd: () => resolve(),
-      onUpstreamError: (e) => reject(new Error(e.message)),
-      onUpstreamDrain: () => drains++,
+test('queueAfterConnections: 0 opens a connection per request in flight (the pre-threshold behaviour)', () =>
+  onPool({ maxConnections: 0, queueAfterConnections: 0 }, async (pool, { held }) => {
+    const requests = Array.from({ length: DEFAULT_QUEUE_AFTER + 3 }, (_, i) => fetch(pool, `/hold/${i}`));
+    assert.is(pool.connectionCount, DEFAULT_QUEUE_AFTER + 3);
+    while (held.length < requests.length) await sleep(5);
+    for (const s of held) s.end('x');
+    for (const r of requests) assert.is((await r.done).body, 'x');
+  }),
+);
+
+test('default threshold: DEFAULT_QUEUE_AFTER connections, then requests wait', () =>
+  onPool({ maxConnections: 0 }, async (pool, { held }) => {
+    const requests = Array.from({ length: DEFAULT_QUEUE_AFTER + 3 }, (_, i) => fetch(pool, `/hold/${i}`));
+    assert.is(pool.connectionCount, DEFAULT_QUEUE_AFTER);
+    // Held requests free nothing: after the stall the three waiting ones get connections of their own.
+    while (held.length < requests.length) await sleep(5);
+    assert.is(pool.connectionCount, DEFAULT_QUEUE_AFTER + 3);
+    for (const s of held) s.end('y');
+    for (const r of requests) assert.is((await r.done).body, 'y');
+  }),
+);
+
+test('a waiting request with a body: write() asks the sender to wait past 64 KiB, and a drain follows once a connection took it', () =>
+  onPool({ maxConnections: 1, queueAfterConnections: 1 }, async (pool, { backend, held }) => {
+    backend.server.removeAllListeners('request');
+    backend.server.on('request', (q: http.IncomingMessage, s: http.ServerResponse) => {
+      if (q.url!.startsWith('/hold/')) return void held.push(s);
+      let n = 0;
+      q.on('data', (c: Buffer) => (n += c.length));
+      q.on('end', () => s.end(`got ${n}`));
     });
-  });
-  const piece = new Uint8Array(16384);
-  const oks = [1, 2, 3, 4].map(() => upload!.write(piece));
-  assert.equal(oks, [true, true, true, false]);
-  assert.is(drains, 0);
-  while (held.length === 0) await sleep(5);
-  held[0]!.end('first');
-  await first.done;
-  while (drains === 0) await sleep(5);
-  upload!.write(piece);
-  upload!.end(null);
-  await done;
-  assert.is(status, 200);
-  assert.is(body, `got ${5 * 16384}`);
-  pool.destroy();
-  await backend.close();
-});
+    const first = fetch(pool, '/hold/1');
+    let drains = 0;
+    let status = 0;
+    let body = '';
+    let upload: UpstreamRequest | null = null;
+    const done = new Promise<void>((resolve, reject) => {
+      upload = pool.requestWith([['host', 'backend.test'], ['content-length', String(5 * 16384)]], 'POST', '/upload', false, {
+        onUpstreamInformational() {},
+        onUpstreamResponse(s) {
+          status = s;
+        },
+        onUpstreamData(chunk) {
+          body += Buffer.from(chunk).toString();
+          upload!.bodyConsumed(chunk.length);
+        },
+        onUpstreamEnd: () => resolve(),
+        onUpstreamError: (e) => reject(new Error(e.message)),
+        onUpstreamDrain: () => drains++,
+      });
+    });
+    const piece = new Uint8Array(16384);
+    const oks = [1, 2, 3, 4].map(() => upload!.write(piece));
+    assert.equal(oks, [true, true, true, false]);
+    assert.is(drains, 0);
+    while (held.length === 0) await sleep(5);
+    held[0]!.end('first');
+    await first.done;
+    while (drains === 0) await sleep(5);
+    upload!.write(piece);
+    upload!.end(null);
+    await done;
+    assert.is(status, 200);
+    assert.is(body, `got ${5 * 16384}`);
+  }),
+);
 
 test('config: clusters[].queueAfterConnections is read (absent = the default), negative is an error', () => {
   const dir = mkdtempSync(join(tmpdir(), 'strand-queue-'));
