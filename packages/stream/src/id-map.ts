@@ -27,56 +27,34 @@ export class IdMap<V> {
 
   get(id: number): V | undefined {
     if (this.count === 0) return undefined;
-    const slots = this.slots;
-    const mask = this.mask;
-    for (let b = this.bucket(id); ; b = (b + 1) & mask) {
-      const key = slots[2 * b];
-      if (key === 0) return undefined;
-      if (key === id) return slots[2 * b + 1] as V;
-    }
+    const b = this.probe(id);
+    return b >= 0 ? (this.slots[2 * b + 1] as V) : undefined;
   }
 
   has(id: number): boolean {
-    if (this.count === 0) return false;
-    const slots = this.slots;
-    const mask = this.mask;
-    for (let b = this.bucket(id); ; b = (b + 1) & mask) {
-      const key = slots[2 * b];
-      if (key === 0) return false;
-      if (key === id) return true;
-    }
+    return this.count > 0 && this.probe(id) >= 0;
   }
 
   set(id: number, value: V): void {
     if (!(id > 0 && id <= 0x7fffffff) || !Number.isInteger(id)) throw new RangeError(`not a stream id: ${id}`);
     if (this.slots.length === 0) this.resize(MIN_BUCKETS);
-    const slots = this.slots;
-    const mask = this.mask;
-    let b = this.bucket(id);
-    for (; ; b = (b + 1) & mask) {
-      const key = slots[2 * b];
-      if (key === 0) break;
-      if (key === id) {
-        slots[2 * b + 1] = value;
-        return;
-      }
+    const b = this.probe(id);
+    if (b >= 0) {
+      this.slots[2 * b + 1] = value;
+      return;
     }
-    slots[2 * b] = id;
-    slots[2 * b + 1] = value;
+    this.slots[2 * ~b] = id;
+    this.slots[2 * ~b + 1] = value;
     // Load factor ≤ ½ keeps probe chains short.
-    if (++this.count > (mask + 1) >> 1) this.resize((mask + 1) * 2);
+    if (++this.count > (this.mask + 1) >> 1) this.resize((this.mask + 1) * 2);
   }
 
   delete(id: number): boolean {
     if (this.count === 0) return false;
+    let hole = this.probe(id);
+    if (hole < 0) return false;
     const slots = this.slots;
     const mask = this.mask;
-    let hole = this.bucket(id);
-    for (; ; hole = (hole + 1) & mask) {
-      const key = slots[2 * hole];
-      if (key === 0) return false;
-      if (key === id) break;
-    }
     // Backward shift: an entry later in the chain moves into the hole unless its home bucket lies cyclically within
     // (hole, b], where it would no longer be found.
     for (let b = (hole + 1) & mask; slots[2 * b] !== 0; b = (b + 1) & mask) {
@@ -124,6 +102,17 @@ export class IdMap<V> {
     this.count = 0;
   }
 
+  /** The bucket holding `id`, or `~b` for the empty bucket `b` where it would go (the table has buckets). */
+  private probe(id: number): number {
+    const slots = this.slots;
+    const mask = this.mask;
+    for (let b = this.bucket(id); ; b = (b + 1) & mask) {
+      const key = slots[2 * b];
+      if (key === 0) return ~b;
+      if (key === id) return b;
+    }
+  }
+
   private bucket(id: number): number {
     return Math.imul(id, this.multiplier) >>> this.shift;
   }
@@ -134,12 +123,10 @@ export class IdMap<V> {
     for (let i = 1; i < slots.length; i += 2) slots[i] = undefined;
     this.mask = buckets - 1;
     this.shift = 32 - Math.log2(buckets);
-    const mask = this.mask;
     for (let i = 0; i < old.length; i += 2) {
       const id = old[i] as number;
       if (id === 0) continue;
-      let b = this.bucket(id);
-      while (slots[2 * b] !== 0) b = (b + 1) & mask;
+      const b = ~this.probe(id); // ids are distinct: always an empty bucket
       slots[2 * b] = id;
       slots[2 * b + 1] = old[i + 1];
     }
