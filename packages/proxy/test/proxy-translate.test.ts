@@ -124,6 +124,13 @@ test('checkRequestHead: the smuggling floor', () => {
   assert.is(checkRequestHead({ ...ok, method: 'CONNECT', protocol: 'websocket', path: '/chat' }), '');
 });
 
+test('checkRequestHead: the very first head a process checks is refused without Host (nothing remembered yet)', async () => {
+  // A module instance of its own, so no earlier head has been remembered.
+  const fresh: string = '../src/translate/validate.js?first-head';
+  const { checkRequestHead: firstCheck } = (await import(fresh)) as typeof import('../src/translate/validate.js');
+  assert.is(firstCheck(head([], { authority: '' })), 'missing Host');
+});
+
 test('checkRequestHead: fields remembered as checked never let a different, invalid one through', () => {
   const good = head([['accept', '*/*'], ['user-agent', 'ua 1'], ['x-a', 'v']]);
   for (let i = 0; i < 3; i++) assert.is(checkRequestHead(good), '');

@@ -56,8 +56,9 @@ function isAuthority(s: string): boolean {
 const CHECKED_FIELDS = 32;
 const checkedNames: string[] = [];
 const checkedValues: string[] = [];
-let checkedPath = '';
-let checkedAuthority = '';
+/** null until one passed: '' is no valid authority, so it must not start out as "already checked". */
+let checkedPath: string | null = null;
+let checkedAuthority: string | null = null;
 
 /**
  * Returns '' when the head is safe to forward, else why it is not (sent in the 400 body). Checks method, target,
