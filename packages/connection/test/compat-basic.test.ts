@@ -322,7 +322,7 @@ t('req.setTimeout emits timeout on req; an unread request ends and closes (GET a
   assert.equal(events, ['req timeout', 'GET end', 'GET close', 'GET end', 'GET close', 'POST end', 'POST close']);
 });
 
-t('writeHead(status, object) alone: fields as given (lowercased, HTTP/1-only dropped), date and content-length added, not stored', async (ctx) => {
+t('writeHead(status, object) alone: fields as given (lowercased, HTTP/1-only dropped), date added, sent at once (no content-length from end(data)), not stored', async (ctx) => {
   let stored: unknown = 'unset';
   const thrown: Record<string, string> = {};
   ctx.handler = (req, res) => {
@@ -340,6 +340,7 @@ t('writeHead(status, object) alone: fields as given (lowercased, HTTP/1-only dro
   assert.is(response['content-type'], 'text/plain');
   assert.is(response['x-n'], '7');
   assert.is(response.connection, undefined);
+  assert.is(response['content-length'], undefined); // the HEADERS left at writeHead(), before end('four')
   assert.type(response.date, 'string');
   assert.match(response.date as string, /^[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT$/); // IMF-fixdate, RFC 9110 §5.6.7
   assert.is(data.toString(), 'four');
