@@ -1,5 +1,7 @@
 // Shared helpers for the hpack tests (not a test file itself).
 import { readdirSync, readFileSync } from 'node:fs';
+import * as assert from 'uvu/assert';
+import { Decoder, Encoder } from '../src/index.js';
 
 /** Bytes from an RFC-style hex dump ("8286 8441 ..."); whitespace is ignored. */
 export function hex(text: string): Uint8Array {
@@ -50,4 +52,23 @@ export function headerList(c: StoryCase): Array<[string, string]> {
     if (entries.length !== 1) throw new Error(`header object with ${entries.length} keys`);
     return entries[0]!;
   });
+}
+
+/** One step of an encoder/decoder exchange: a table size both sides apply, or a header list to send. */
+export type ExchangeStep = { size: number } | { list: ReadonlyArray<readonly [string, string]> };
+
+/** Runs the steps through a fresh encoder and decoder: every block decodes to its list, and the tables stay equal. */
+export function exchangeInStep(steps: readonly ExchangeStep[]): void {
+  const enc = new Encoder();
+  const dec = new Decoder();
+  for (const s of steps) {
+    if ('size' in s) {
+      enc.setMaxTableSize(s.size);
+      dec.setMaxTableSize(s.size);
+      continue;
+    }
+    const headers = s.list.map(([n, v]) => [n, v] as [string, string]);
+    assert.equal(dec.decode(enc.encode(headers)), headers);
+    assert.equal(dec.tableEntries(), enc.tableEntries());
+  }
 }
