@@ -131,6 +131,30 @@ test('maxConnections stays a hard limit: a waiting request takes the first conne
   }),
 );
 
+test('a request aborted while waiting is skipped: the freed connection takes the next one, the backend never sees it', () =>
+  onPool({ maxConnections: 1, queueAfterConnections: 1 }, async (pool, { backend, held }) => {
+    const seen: string[] = [];
+    backend.server.on('request', (q: http.IncomingMessage) => seen.push(q.url!));
+    const first = fetch(pool, '/hold/1');
+    const aborted = pool.requestWith([['host', 'backend.test']], 'GET', '/aborted', true, {
+      onUpstreamInformational() {},
+      onUpstreamResponse() {},
+      onUpstreamData() {},
+      onUpstreamEnd() {},
+      onUpstreamError() {},
+      onUpstreamDrain() {},
+    });
+    const third = fetch(pool, '/third');
+    aborted.abort();
+    while (held.length === 0) await sleep(5);
+    held[0]!.end('first');
+    assert.equal(await first.done, { status: 200, body: 'first' });
+    assert.equal(await third.done, { status: 200, body: 'answer /third' });
+    assert.equal(seen, ['/hold/1', '/third']);
+    assert.is(pool.connectionCount, 1);
+  }),
+);
+
 test('queueAfterConnections: 0 opens a connection per request in flight (the pre-threshold behaviour)', () =>
   onPool({ maxConnections: 0, queueAfterConnections: 0 }, async (pool, { held }) => {
     const requests = Array.from({ length: DEFAULT_QUEUE_AFTER + 3 }, (_, i) => fetch(pool, `/hold/${i}`));

@@ -445,21 +445,23 @@ export class H1Pool implements UpstreamPool {
     const now = performance.now();
     const stalled = this.releases === this.releasesAtCheck && now - this.checkDue < QUEUE_STALL_MS / 2;
     const cutoff = now - QUEUE_WAIT_MAX_MS;
-    let opened = 0;
-    while (this.waiting.length > 0 && !this.closed && opened < Math.max(1, this.queueAfter)) {
-      const next = this.waiting[0]!;
-      if (next.handler === null) {
-        this.waiting.shift(); // aborted while waiting
-        continue;
-      }
-      if (!stalled && next.queuedAt > cutoff) break;
+    const limit = Math.max(1, this.queueAfter);
+    for (let opened = 0; opened < limit && !this.closed; opened++) {
+      const next = this.nextWaiting();
+      if (next === undefined || (!stalled && next.queuedAt > cutoff)) break;
       const c = this.take(0);
       if (c === null) return; // at maxConnections: freed connections take the queue in order
       this.waiting.shift();
-      opened++;
       c.start(next);
     }
     this.armQueueTimer();
+  }
+
+  /** The oldest waiting request still wanted (those aborted while waiting are dropped), left at the queue's front. */
+  private nextWaiting(): H1Exchange | undefined {
+    const waiting = this.waiting;
+    while (waiting.length > 0 && waiting[0]!.handler === null) waiting.shift();
+    return waiting[0];
   }
 
   /** A connection finished its exchange and may serve another. */
@@ -469,9 +471,9 @@ export class H1Pool implements UpstreamPool {
       conn.socket.end();
       return;
     }
-    const next = this.waiting.shift();
+    const next = this.nextWaiting();
     if (next !== undefined) {
-      if (next.handler === null) return this.release(conn); // aborted while waiting
+      this.waiting.shift();
       conn.start(next);
       return;
     }
@@ -516,12 +518,8 @@ export class H1Pool implements UpstreamPool {
     const i = this.idle.indexOf(conn);
     if (i >= 0) this.idle.splice(i, 1);
     // A waiting request may now get a fresh connection.
-    while (this.waiting.length > 0 && !this.closed) {
-      const next = this.waiting[0]!;
-      if (next.handler === null) {
-        this.waiting.shift();
-        continue;
-      }
+    let next: H1Exchange | undefined;
+    while (!this.closed && (next = this.nextWaiting()) !== undefined) {
       const c = this.take(this.queueAfter);
       if (c === null) break;
       this.waiting.shift();
