@@ -18,9 +18,9 @@ interface Reply {
 }
 
 /** A request on `pool`; resolves with the response (the body acknowledged as it arrives). */
-function fetch(pool: H1Pool, path: string): { done: Promise<Reply>; settled: () => boolean } {
+function fetch(pool: H1Pool, path: string): { done: Promise<Reply>; settled: () => boolean; request: UpstreamRequest } {
   let settled = false;
-  let request: UpstreamRequest | null = null;
+  let request = null as UpstreamRequest | null; // set synchronously by the executor below
   const done = new Promise<Reply>((resolve, reject) => {
     let status = 0;
     let body = '';
@@ -45,7 +45,7 @@ function fetch(pool: H1Pool, path: string): { done: Promise<Reply>; settled: () 
     };
     request = pool.requestWith([['host', 'backend.test']], 'GET', path, true, handler);
   });
-  return { done, settled: () => settled };
+  return { done, settled: () => settled, request: request! };
 }
 
 /** A backend that answers `/hold/...` only when released, anything else at once; counts its connections. */
@@ -136,16 +136,9 @@ test('a request aborted while waiting is skipped: the freed connection takes the
     const seen: string[] = [];
     backend.server.on('request', (q: http.IncomingMessage) => seen.push(q.url!));
     const first = fetch(pool, '/hold/1');
-    const aborted = pool.requestWith([['host', 'backend.test']], 'GET', '/aborted', true, {
-      onUpstreamInformational() {},
-      onUpstreamResponse() {},
-      onUpstreamData() {},
-      onUpstreamEnd() {},
-      onUpstreamError() {},
-      onUpstreamDrain() {},
-    });
+    const aborted = fetch(pool, '/aborted');
     const third = fetch(pool, '/third');
-    aborted.abort();
+    aborted.request.abort();
     while (held.length === 0) await sleep(5);
     held[0]!.end('first');
     assert.equal(await first.done, { status: 200, body: 'first' });
