@@ -1,4 +1,6 @@
 import { ByteReader } from './byte-reader.js';
+
+const NO_BYTES = new Uint8Array(0);
 import { ENTRY_OVERHEAD } from './dynamic-table.js';
 import { EmptyHeaderNameError, HeaderListTooLargeError, HpackError } from './errors.js';
 import { readInteger } from './integer.js';
@@ -80,8 +82,11 @@ export class Decoder extends DynamicTableOwner {
   decode(block: Uint8Array): DecodedHeader[] {
     if (this.failed) throw new HpackError('decoder-failed', 'the decoder failed on an earlier block (connection error)');
     try {
-      return this.decodeBlock(block);
+      const headers = this.decodeBlock(block);
+      this.reader.reset(NO_BYTES); // the block is usually a view of a socket read: holding it would keep the read alive
+      return headers;
     } catch (error) {
+      this.reader.reset(NO_BYTES);
       // Only an oversized list or a rejected name leaves the table in sync (the block was processed to its end).
       if (!(error instanceof HeaderListTooLargeError) && !(error instanceof EmptyHeaderNameError)) this.failed = true;
       throw error;
