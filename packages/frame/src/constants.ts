@@ -93,3 +93,6 @@ export const DEFAULT_INITIAL_WINDOW_SIZE = 65_535;
 export const MAX_STREAM_ID = 0x7fff_ffff;
 /** The client connection preface (RFC 9113 §3.4). */
 export const CONNECTION_PREFACE = 'PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n';
+
+/** `DataFrame.piece`: a whole DATA frame, or which part of one delivered piecewise (FrameDecoderOptions.dataPieces). */
+export const DataPiece = { WHOLE: 0, FIRST: 1, MIDDLE: 2, LAST: 3 } as const;

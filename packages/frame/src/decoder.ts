@@ -1,14 +1,17 @@
 import {
   DEFAULT_MAX_FRAME_SIZE,
+  DataPiece,
   ErrorCode,
   FRAME_HEADER_LENGTH,
+  Flag,
+  FrameType,
   MAX_MAX_FRAME_SIZE,
   frameTypeName,
 } from './constants.js';
 import { H2Error, connectionError } from './errors.js';
 import { EMPTY_BYTES, readUint31 } from './bytes.js';
-import { parseFrame } from './parse.js';
-import type { Frame } from './types.js';
+import { checkDataStart, parseFrame } from './parse.js';
+import type { DataFrame, Frame } from './types.js';
 
 export interface FrameDecoderOptions {
   /** Our SETTINGS_MAX_FRAME_SIZE as the peer knows it; larger frames are a FRAME_SIZE_ERROR. Default 16384. */
@@ -16,6 +19,10 @@ export interface FrameDecoderOptions {
   /** Allocates the buffer a frame that straddles chunks is gathered into (default `new Uint8Array`, zero-filled;
    *  the Node layer passes `Buffer.allocUnsafe`: every byte is overwritten, and the payload is a Buffer at once). */
   allocate?: (size: number) => Uint8Array;
+  /** Return a DATA frame whose payload has not all arrived in pieces, as its bytes come (DataFrame.piece), instead of
+   *  waiting for the whole frame and gathering it: nothing is copied, and no pushed chunk is held between pushes for
+   *  a DATA payload. Default false. */
+  dataPieces?: boolean;
 }
 
 function zeroed(size: number): Uint8Array {
@@ -51,15 +58,22 @@ export class FrameDecoder {
   private hStreamId = 0;
   private failure: H2Error | null = null;
   private readonly allocate: (size: number) => Uint8Array;
+  private readonly dataPieces: boolean;
+  /** A DATA frame is being returned in pieces: its content and padding octets still to come. */
+  private inPieces = false;
+  private contentLeft = 0;
+  private padLeft = 0;
 
   constructor(options: FrameDecoderOptions = {}) {
     this.maxFrameSize = checkMaxFrameSize(options.maxFrameSize ?? DEFAULT_MAX_FRAME_SIZE);
     this.allocate = options.allocate ?? zeroed;
+    this.dataPieces = options.dataPieces === true;
   }
 
-  /** Octets pushed but not yet returned as part of a frame (a frame header already read counts). */
+  /** Octets pushed but not yet returned as part of a frame (a frame header already read counts, unless a first
+   *  piece of its DATA has been returned). */
   get buffered(): number {
-    return this.queued + (this.haveHeader ? FRAME_HEADER_LENGTH : 0);
+    return this.queued + (this.haveHeader && !this.inPieces ? FRAME_HEADER_LENGTH : 0);
   }
 
   /** The largest frame payload currently accepted. */
@@ -113,7 +127,10 @@ export class FrameDecoder {
     }
 
     const length = this.hLength;
-    if (this.queued < length) return null;
+    if (this.queued < length || this.inPieces) {
+      if (!this.dataPieces || this.hType !== FrameType.DATA || this.queued === 0) return null;
+      return this.nextPiece();
+    }
     let buf: Uint8Array;
     let start = 0;
     if (length === 0) {
@@ -137,6 +154,61 @@ export class FrameDecoder {
       if (error instanceof H2Error && error.scope === 'connection') this.failure = error;
       throw error;
     }
+  }
+
+  /** The next piece of a DATA frame whose payload is arriving (there are queued octets). RFC 9113 §6.1. */
+  private nextPiece(): DataFrame | null {
+    let piece: number = DataPiece.MIDDLE;
+    let padLength = 0;
+    let flowControlledLength = 0;
+    if (!this.inPieces) {
+      const padded = (this.hFlags & Flag.PADDED) !== 0;
+      try {
+        padLength = checkDataStart(this.hFlags, this.hStreamId, this.chunks[this.head]!, this.pos, this.hLength);
+      } catch (error) {
+        this.failure = error as H2Error; // both checks are connection errors
+        throw error;
+      }
+      if (padded) this.skip(1);
+      this.inPieces = true;
+      this.contentLeft = this.hLength - (padded ? 1 : 0) - padLength;
+      this.padLeft = padLength;
+      piece = DataPiece.FIRST;
+      flowControlledLength = this.hLength;
+    }
+    let data = EMPTY_BYTES;
+    if (this.contentLeft > 0 && this.queued > 0) {
+      // One view per pushed chunk: never a copy.
+      const chunk = this.chunks[this.head]!;
+      const n = Math.min(this.contentLeft, chunk.length - this.pos);
+      data = chunk.subarray(this.pos, this.pos + n);
+      this.contentLeft -= n;
+      this.skip(n);
+    }
+    if (this.contentLeft === 0) {
+      while (this.padLeft > 0 && this.queued > 0) {
+        const n = Math.min(this.padLeft, this.chunks[this.head]!.length - this.pos);
+        this.padLeft -= n;
+        this.skip(n);
+      }
+      if (this.padLeft === 0) {
+        piece = DataPiece.LAST;
+        this.inPieces = false;
+        this.haveHeader = false;
+      } else if (piece === DataPiece.MIDDLE && data.length === 0) {
+        return null; // only padding went by
+      }
+    }
+    return {
+      type: FrameType.DATA,
+      flags: this.hFlags,
+      streamId: this.hStreamId,
+      data,
+      padLength,
+      endStream: piece === DataPiece.LAST && (this.hFlags & Flag.END_STREAM) !== 0,
+      flowControlledLength,
+      piece,
+    };
   }
 
   private readHeader(b: Uint8Array, o: number): void {
@@ -174,8 +246,13 @@ export class FrameDecoder {
     if (this.head === this.chunks.length) {
       this.chunks.length = 0;
       this.head = 0;
-    } else if (this.head >= 1024) {
-      this.chunks.splice(0, this.head);
+    } else if (this.head >= 16) {
+      // A frame straddles reads almost always under load, so the list is rarely empty: move the few unread chunks
+      // down rather than let the array grow (a long-lived, ever-reallocated array is GC work for nothing).
+      const chunks = this.chunks;
+      const unread = chunks.length - this.head;
+      for (let i = 0; i < unread; i++) chunks[i] = chunks[this.head + i]!;
+      chunks.length = unread;
       this.head = 0;
     }
   }

@@ -140,7 +140,17 @@ function parseData(flags: number, streamId: number, buf: Uint8Array, start: numb
     padLength,
     endStream: (flags & Flag.END_STREAM) !== 0,
     flowControlledLength: length,
+    piece: 0,
   };
+}
+
+/**
+ * The stateless checks of a DATA frame delivered in pieces (RFC 9113 §6.1), made on its first piece: `padOctet` is
+ * the pad length octet (ignored unless PADDED; the caller has it when PADDED). Returns the pad length.
+ */
+export function checkDataStart(flags: number, streamId: number, padOctet: Uint8Array, at: number, length: number): number {
+  requireStream(FrameType.DATA, streamId, 'RFC 9113 §6.1');
+  return padLengthOf(FrameType.DATA, flags, padOctet, at, length, 0);
 }
 
 function parseHeaders(flags: number, streamId: number, buf: Uint8Array, start: number, length: number): HeadersFrame {

@@ -33,8 +33,16 @@ export interface DataFrame extends FrameCommon {
   /** Number of padding octets (0 when not padded). */
   padLength: number;
   endStream: boolean;
-  /** The whole payload length, pad-length octet and padding included: what counts toward flow control. */
+  /** The whole payload length, pad-length octet and padding included: what counts toward flow control.
+   *  On a piece after the first (see `piece`) 0: the first piece carried the frame's length. */
   flowControlledLength: number;
+  /**
+   * DataPiece.WHOLE (0) for a complete frame. With `FrameDecoderOptions.dataPieces`, a DATA frame whose payload has
+   * not all arrived is returned as it arrives instead: a FIRST piece (the frame's flags, padLength and whole
+   * flowControlledLength; `endStream` false), MIDDLE pieces and a LAST piece (`endStream` from the flags). Each
+   * piece's `data` is the content that arrived, padding left out; it may be empty.
+   */
+  piece: number;
 }
 
 /** RFC 9113 §6.2. */
@@ -179,7 +187,7 @@ type Loose<F extends FrameCommon, K extends keyof F> = Omit<F, K | 'flags'> & Pa
  * Defined flags are recomputed from the typed fields; other bits of `flags` are written as given.
  */
 export type FrameInit =
-  | Loose<DataFrame, 'padLength' | 'endStream' | 'flowControlledLength'>
+  | Loose<DataFrame, 'padLength' | 'endStream' | 'flowControlledLength' | 'piece'>
   | Loose<HeadersFrame, 'padLength' | 'endStream' | 'endHeaders' | 'priority'>
   | Loose<PriorityFrame, never>
   | Loose<RstStreamFrame, never>

@@ -75,6 +75,7 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
         padLength: pad,
         endStream: end,
         flowControlledLength: data.length + (pad > 0 ? pad + 1 : 0),
+        piece: 0,
       },
     })),
   fc

@@ -69,6 +69,7 @@ const dataArb = fc
     padLength,
     endStream,
     flowControlledLength: data.length + (padded ? 1 + padLength : 0),
+    piece: 0,
   }));
 
 const headersArb = fc

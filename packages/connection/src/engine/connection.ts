@@ -1,4 +1,5 @@
 import {
+  DataPiece,
   CONNECTION_PREFACE,
   ErrorCode,
   Flag,
@@ -120,6 +121,8 @@ export class H2Connection {
   private compacted = false;
   /** The client preface is still to be written ahead of everything else. */
   private queueRawPreface = false;
+  /** The stream the DATA frame being received in pieces goes to (null: none, or its pieces are dropped). */
+  private pieceStream: Stream<StreamExt> | null = null;
   /** The local stream whose HEADERS are being sent: what the store's `init` hands out. */
   private opening: StreamExt | null = null;
 
@@ -133,7 +136,9 @@ export class H2Connection {
     this.headerBlockTimeout = options.headerBlockTimeout ?? 10_000;
     this.idleTimeout = options.idleTimeout ?? 0;
     this.writer = new FrameWriter(options.allocate === undefined ? undefined : { allocate: options.allocate });
-    this.decoder = new FrameDecoder(options.allocate === undefined ? undefined : { allocate: options.allocate });
+    this.decoder = new FrameDecoder(
+      options.allocate === undefined && options.dataPieces !== true ? undefined : { allocate: options.allocate, dataPieces: options.dataPieces === true },
+    );
     this.createdAt = this.now();
     this.idleSince = this.createdAt;
     this.guard = new AbuseGuard(options.abuse === undefined ? DEFAULT_ABUSE_LIMITS : { ...DEFAULT_ABUSE_LIMITS, ...options.abuse });
@@ -235,7 +240,7 @@ export class H2Connection {
           throw error instanceof H2Error && error.scope === 'stream' ? connectionError(ErrorCode.PROTOCOL_ERROR, `${error.detail} inside a header block`) : error;
         }
         if (frame === null) break;
-        this.stats.framesReceived++;
+        if (frame.type !== FrameType.DATA || frame.piece <= DataPiece.FIRST) this.stats.framesReceived++;
         this.onFrame(frame);
         if (this.fatal) break;
       }
@@ -307,15 +312,22 @@ export class H2Connection {
     }
   }
 
+  /** A whole DATA frame, or the first piece of one (options.dataPieces): every check and the flow-control charge. */
   private onData(frame: DataFrame): void {
+    if (frame.piece > DataPiece.FIRST) return this.onDataPiece(frame);
     const id = frame.streamId;
     const length = frame.flowControlledLength;
-    this.guard.frameContent(frame.data.length === 0 && !frame.endStream);
+    const first = frame.piece === DataPiece.FIRST;
+    // The frame's content: a first piece carries only what has arrived of it.
+    const content = first ? length - frame.padLength - ((frame.flags & Flag.PADDED) === 0 ? 0 : 1) : frame.data.length;
+    this.pieceStream = null;
+    this.guard.frameContent(content === 0 && (frame.flags & Flag.END_STREAM) === 0);
     // RFC 9113 §6.9: DATA counts against the connection window whatever becomes of the stream.
     const now = this.now();
     this.connRecv.receive(length, now);
     this.replenishConnection();
-    const stream = this.receiveOn(id, FrameType.DATA, frame.flags);
+    // A first piece never ends the stream: its LAST piece does, once all of the frame is in (onDataPiece).
+    const stream = this.receiveOn(id, FrameType.DATA, first ? frame.flags & ~Flag.END_STREAM : frame.flags);
     if (stream === null) return;
     const ext = stream.ext;
     try {
@@ -324,7 +336,7 @@ export class H2Connection {
       return this.streamFailure(stream, error);
     }
     // Padding is flow-controlled but never reaches the application: give it back at once (§6.1).
-    if (this.streamRecvOptions.manual && length > frame.data.length) ext.recv.consume(length - frame.data.length);
+    if (this.streamRecvOptions.manual && length > content) ext.recv.consume(length - content);
     if (ext.recvPhase !== RecvPhase.BODY) {
       return this.malformed(stream, ext.recvPhase === RecvPhase.HEADERS ? 'DATA before the final header block' : 'DATA after trailers');
     }
@@ -336,7 +348,35 @@ export class H2Connection {
     }
     if (frame.endStream) ext.recvPhase = RecvPhase.DONE;
     else this.replenishStream(ext);
+    if (first) {
+      this.pieceStream = stream;
+      if (frame.data.length === 0) return;
+    }
     this.events.push({ type: 'data', streamId: id, data: frame.data, endStream: frame.endStream, flowControlledLength: length });
+    this.afterTransition(stream);
+  }
+
+  /** A later piece of a DATA frame whose first piece was accepted; dropped when it was not, or when the stream has
+   *  been reset or closed since. The LAST piece makes the END_STREAM transition (§5.1). */
+  private onDataPiece(frame: DataFrame): void {
+    const stream = this.pieceStream;
+    if (frame.piece === DataPiece.LAST) this.pieceStream = null;
+    if (stream === null || this.store.get(frame.streamId) !== stream) return;
+    const ext = stream.ext;
+    if (ext.expectedLength >= 0) {
+      ext.receivedLength += frame.data.length;
+      if (ext.receivedLength > ext.expectedLength || (frame.endStream && ext.receivedLength !== ext.expectedLength)) {
+        this.pieceStream = null;
+        return this.malformed(stream, `content-length ${ext.expectedLength} but ${ext.receivedLength} bytes of DATA (§8.1.1)`);
+      }
+    }
+    if (frame.endStream) {
+      if (this.receiveOn(frame.streamId, FrameType.DATA, Flag.END_STREAM) === null) return;
+      ext.recvPhase = RecvPhase.DONE;
+    } else if (frame.data.length === 0) {
+      return;
+    }
+    this.events.push({ type: 'data', streamId: frame.streamId, data: frame.data, endStream: frame.endStream, flowControlledLength: 0 });
     this.afterTransition(stream);
   }
 

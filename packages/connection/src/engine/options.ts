@@ -45,6 +45,12 @@ export interface ConnectionOptions {
    *  gathered into (default `new Uint8Array`; the Node layer passes `Buffer.allocUnsafe`, so what `pull()` returns
    *  needs no conversion before a socket write and received DATA is a Buffer, not zero-filled first). */
   allocate?: (size: number) => Uint8Array;
+  /**
+   * Deliver DATA as it arrives (default false): a frame split across receive() calls becomes several 'data' events
+   * (only the first carries its flowControlledLength; the last its endStream) instead of one, gathered when complete.
+   * Nothing is copied and no received chunk is held from one receive() to the next. The Node layer turns it on.
+   */
+  dataPieces?: boolean;
   /** Flood limits (docs/security.md). */
   abuse?: Partial<AbuseLimits>;
 }

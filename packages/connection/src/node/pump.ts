@@ -73,6 +73,14 @@ export class EnginePump<R = unknown> {
   private ended = false;
   private lingerTimer: NodeJS.Timeout | null = null;
   private discarded = 0;
+  /**
+   * The last socket read, kept until the next one (or the engine's next timer, or the end). The engine holds no read
+   * once it is parsed (DATA comes in pieces), so without this every read buffer died young and in bulk, and glibc gave
+   * the freed heap top back to the kernel only to fault it in again: 34–70 minor faults per MiB uploaded against 5
+   * with one read held per connection, and 9 % fewer uploads per second (docs/benchmarks.md).
+   */
+  /** @internal (written, never read: holding it is the point) */
+  lastRead: Uint8Array | null = null;
 
   constructor(socket: Socket, conn: H2Connection, onEvents: (this: R, events: H2Event[]) => void, head?: Uint8Array, receiver?: R) {
     this.socket = socket;
@@ -95,6 +103,7 @@ export class EnginePump<R = unknown> {
       if (this.discarded > LINGER_DISCARD_BYTES) this.socket.pause();
       return;
     }
+    this.lastRead = chunk;
     const events = this.conn.receive(chunk);
     this.deliver(events);
     this.flush();
@@ -136,6 +145,7 @@ export class EnginePump<R = unknown> {
   onTimer(): void {
     this.timer = null;
     this.timerAt = Infinity;
+    this.lastRead = null; // a timer fires when the connection is quiet (under load deadlines only move later)
     this.conn.tick();
     this.deliver(this.conn.takeEvents());
     this.flush();
@@ -218,6 +228,7 @@ export class EnginePump<R = unknown> {
   stop(): void {
     if (this.ended) return;
     this.ended = true;
+    this.lastRead = null;
     if (this.timer !== null) clearTimeout(this.timer);
     this.timer = null;
   }

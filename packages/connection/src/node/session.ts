@@ -72,6 +72,7 @@ export abstract class Http2Session extends EventEmitter {
       settings: toEngineSettings(options.settings),
       manualFlowControl: true,
       allocate: Buffer.allocUnsafe,
+      dataPieces: true,
       ...(options.connectionWindow !== undefined && { connectionWindow: options.connectionWindow }),
       ...(options.scheduler !== undefined && { scheduler: options.scheduler }),
       ...(options.settingsTimeout !== undefined && { settingsTimeout: options.settingsTimeout }),

@@ -139,6 +139,7 @@ export class H2Session {
       idleTimeout: options.idleTimeoutMs,
       // Frames written into (and split frames gathered into) Buffers: no conversion per socket write, no zero-fill.
       allocate: Buffer.allocUnsafe,
+      dataPieces: true,
     });
     this.pump = new EnginePump(socket, this.conn, this.onEvents);
     this.flusher = new FlushScheduler(this.pump);

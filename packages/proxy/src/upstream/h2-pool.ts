@@ -101,6 +101,7 @@ export class H2UpstreamConnection {
       settingsTimeout: 0,
       // Frames written into (and split frames gathered into) Buffers: no conversion per socket write, no zero-fill.
       allocate: Buffer.allocUnsafe,
+      dataPieces: true,
     });
     this.pump = new EnginePump(this.socket, this.conn, this.onEvents);
     this.flusher = new FlushScheduler(this.pump);
