@@ -138,4 +138,19 @@ test('stats count a frame delivered in pieces once', () => {
   assert.is(p.server.stats.framesReceived, whole.server.stats.framesReceived);
 });
 
+test('a padded frame cut right after its pad length octet: its flowControlledLength still reaches the application', () => {
+  const c = new RawClient({ dataPieces: true });
+  c.headers(1, POST, false).flush();
+  c.w.data(1, new Uint8Array(20).fill(9), false, 5); // 1 + 20 + 5 = 26 flow-controlled octets
+  const [frame] = c.w.flush();
+  c.events.push(...c.server.receive(frame!.subarray(0, 10))); // the header and the pad length octet: no content yet
+  c.events.push(...c.server.receive(frame!.subarray(10)));
+  c.drain();
+  const data = ofType(c.events, 'data');
+  assert.is(bodyOf(c.events, 1).length, 20);
+  // The options promise: the first data event of a frame carries its flowControlledLength.
+  assert.is(data[0]?.flowControlledLength, 26);
+  assert.is(data.reduce((sum, e) => sum + e.flowControlledLength, 0), 26);
+});
+
 test.run();

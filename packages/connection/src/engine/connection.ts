@@ -348,10 +348,9 @@ export class H2Connection {
     }
     if (frame.endStream) ext.recvPhase = RecvPhase.DONE;
     else this.replenishStream(ext);
-    if (first) {
-      this.pieceStream = stream;
-      if (frame.data.length === 0) return;
-    }
+    // A first piece is reported even when none of its content is in yet (PADDED, cut after the pad length octet): its
+    // event is the one that carries the frame's flowControlledLength.
+    if (first) this.pieceStream = stream;
     this.events.push({ type: 'data', streamId: id, data: frame.data, endStream: frame.endStream, flowControlledLength: length });
     this.afterTransition(stream);
   }
