@@ -9,6 +9,7 @@ import { connectSocket, isConnectFailure, type HostTarget } from './connect.js';
 import type { OutboundRequest, UpstreamError, UpstreamHandler, UpstreamPool, UpstreamRequest } from './exchange.js';
 import { copyBytes } from './h1-head.js';
 import { ResponseParser, type ResponseSink } from './h1-parser.js';
+import { requestHeadBytes } from './h1-request-head.js';
 
 export interface H1PoolOptions {
   target: HostTarget;
@@ -43,6 +44,8 @@ const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE'])
 /** Methods whose requests carry Content-Length: 0 when they have no body (RFC 9110 §8.6). */
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
 const CRLF = '\r\n';
+const CHUNKED_LINE = `transfer-encoding: chunked${CRLF}`;
+const EMPTY_LENGTH_LINE = `content-length: 0${CRLF}`;
 /** Request body held for a request waiting for a connection before write() asks the sender to wait (backpressure). */
 const PENDING_LIMIT = 64 * 1024;
 /** Idle connections are checked this many times per idle timeout. */
@@ -67,7 +70,7 @@ class H1Exchange implements UpstreamRequest {
   handler: UpstreamHandler | null;
   conn: H1Connection | null = null;
   /** The serialized request head, until a connection sends it. */
-  head: string;
+  head: Uint8Array;
   /** Body pieces written before a connection took the request (while it waited for one). */
   pending: Array<string | Uint8Array> | null = null;
   /** When it started waiting for a connection (performance.now()), 0 while it never waited. */
@@ -82,7 +85,7 @@ class H1Exchange implements UpstreamRequest {
   /** Some response bytes arrived (a reset after that is not retryable). */
   answered = false;
 
-  constructor(method: string, head: string, chunked: boolean, endStream: boolean, handler: UpstreamHandler) {
+  constructor(method: string, head: Uint8Array, chunked: boolean, endStream: boolean, handler: UpstreamHandler) {
     this.method = method;
     this.handler = handler;
     this.chunked = chunked;
@@ -183,10 +186,10 @@ class H1Connection implements ResponseSink {
     const parts = ex.pending;
     ex.pending = null;
     if (parts === null) {
-      this.socket.write(ex.head, 'latin1');
+      this.socket.write(ex.head);
     } else {
       this.socket.cork();
-      this.socket.write(ex.head, 'latin1');
+      this.socket.write(ex.head);
       let ok = true;
       for (const p of parts) ok = typeof p === 'string' ? this.socket.write(p, 'latin1') : this.socket.write(p);
       this.socket.uncork();
@@ -383,20 +386,16 @@ export class H1Pool implements UpstreamPool {
   /** Sends an already translated header list (Host first). */
   requestWith(headers: HeaderList, method: string, path: string, endStream: boolean, handler: UpstreamHandler): UpstreamRequest {
     let hasLength = false;
-    let head = `${method} ${path} HTTP/1.1${CRLF}`;
     for (let i = 0; i < headers.length; i++) {
-      const field = headers[i]!;
-      const name = field[0];
-      const value = field[1];
-      if (name === 'content-length') hasLength = true;
-      head += `${name}: ${value}${CRLF}`;
+      if (headers[i]![0] === 'content-length') {
+        hasLength = true;
+        break;
+      }
     }
     // A body without Content-Length is sent chunked whatever the method.
     const chunked = !endStream && !hasLength;
-    if (chunked) head += `transfer-encoding: chunked${CRLF}`;
-    else if (endStream && !hasLength && BODY_METHODS.has(method)) head += `content-length: 0${CRLF}`;
-    head += CRLF;
-    const ex = new H1Exchange(method, head, chunked, endStream, handler);
+    const extra = chunked ? CHUNKED_LINE : endStream && !hasLength && BODY_METHODS.has(method) ? EMPTY_LENGTH_LINE : '';
+    const ex = new H1Exchange(method, requestHeadBytes(method, path, headers, extra), chunked, endStream, handler);
     // Requests already waiting go first: a new one does not overtake them to a fresh connection.
     const conn = this.waiting.length === 0 ? this.take(this.queueAfter) : null;
     if (conn !== null) {
