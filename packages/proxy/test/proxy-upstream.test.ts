@@ -243,6 +243,27 @@ test('status-code retry (route retry policy): 503 then 200', async () => {
   await backend.close();
 });
 
+test('gRPC retry: the second attempt carries what is left of the client deadline in grpc-timeout', async () => {
+  const seen: string[] = [];
+  const backend = await h2Backend((stream, headers) => {
+    seen.push(String(headers['grpc-timeout']));
+    if (seen.length === 1) setTimeout(() => stream.respond({ ':status': 503 }, { endStream: true }), 200);
+    else stream.respond({ ':status': 200, 'content-type': 'application/grpc', 'grpc-status': '0' }, { endStream: true });
+  });
+  const proxy = await startProxy(config([listener('p')], [route('r', 'c', '/', { retry: { attempts: 2, backoffMs: 1, codes: [503] } })], [cluster('c', 'h2c', [backend.port])]), { router: standInRouter });
+  const session = http2.connect(`http://127.0.0.1:${proxy.ports.get('p')}`);
+  const res = await h2Request(session, { ':method': 'POST', ':path': '/svc/M', 'content-type': 'application/grpc', te: 'trailers', 'grpc-timeout': '5S' }, Buffer.alloc(5));
+  assert.is(res.headers['grpc-status'], '0');
+  assert.is(seen.length, 2);
+  assert.is(seen[0], '5S'); // the first attempt: the client's own value
+  const left = /^(\d+)m$/.exec(seen[1]!);
+  assert.ok(left !== null, `second grpc-timeout ${seen[1]}`);
+  assert.ok(Number(left[1]) <= 4800 && Number(left[1]) > 3000, `${seen[1]}: 5 s less the first attempt's 200 ms`);
+  session.close();
+  await proxy.shutdown(50);
+  await backend.close();
+});
+
 test('timeouts: route request timeout → 504; backendRequest per attempt → 504', async () => {
   const backend = await httpBackend((_q, s) => setTimeout(() => s.end('late'), 300));
   for (const timeouts of [{ request: 60, backendRequest: 0 }, { request: 0, backendRequest: 60 }]) {

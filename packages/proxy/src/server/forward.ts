@@ -93,6 +93,8 @@ export class Forwarder implements ClientHandler, UpstreamHandler {
   private backoffMs = RETRY_BACKOFF_MS;
   private retryTimer: NodeJS.Timeout | null = null;
   private deadlineTimer: NodeJS.Timeout | null = null;
+  /** gRPC: when the whole exchange's deadline falls (performance.now()), so a retry forwards what is left of it. */
+  private grpcDeadlineAt = 0;
   private attemptTimer: NodeJS.Timeout | null = null;
   private attemptTimeoutMs = 0;
   private attemptStart = 0;
@@ -174,6 +176,7 @@ export class Forwarder implements ClientHandler, UpstreamHandler {
     if (grpcTimeout >= 0) {
       if (deadline > 0 && deadline < grpcTimeout) headers = replaceHeader(headers, 'grpc-timeout', formatGrpcTimeout(deadline));
       deadline = deadline > 0 ? Math.min(deadline, grpcTimeout) : grpcTimeout;
+      this.grpcDeadlineAt = performance.now() + deadline;
     }
     if (deadline > 0) this.deadlineTimer = setTimeout(onDeadline, deadline, this);
     this.attemptTimeoutMs = route.timeouts.backendRequest > 0 ? route.timeouts.backendRequest : cluster.config.timeouts.requestMs;
@@ -200,9 +203,14 @@ export class Forwarder implements ClientHandler, UpstreamHandler {
     if (this.records) this.attemptStart = Date.now();
     const replaying = this.attempts > 1;
     const endStream = this.requestEnded && this.replayBytes === 0 && this.requestTrailers === null;
+    let head = this.outHead!;
+    if (replaying && this.grpcDeadlineAt > 0) {
+      // A retry gets what is left of the client's deadline, not the whole of it again.
+      head = { ...head, headers: replaceHeader(head.headers, 'grpc-timeout', formatGrpcTimeout(Math.max(1, Math.ceil(this.grpcDeadlineAt - performance.now())))) };
+    }
     let upstream: UpstreamRequest;
     try {
-      upstream = host.pool.request({ head: this.outHead!, method: this.method, authority: this.authority, path: this.path, endStream }, this);
+      upstream = host.pool.request({ head, method: this.method, authority: this.authority, path: this.path, endStream }, this);
     } catch (error) {
       host.active--;
       return this.onUpstreamError({ kind: 'connect', retryable: true, message: (error as Error).message });
