@@ -2,7 +2,7 @@
 // header blocks as header lists that the driver HPACK-encodes in order), raw garbage, application calls and clock
 // steps — plus engine options with small limits so the abuse guards trip inside short runs.
 import fc from 'fast-check';
-import { ErrorCode, FrameType, SettingId } from '@strand/frame';
+import { ErrorCode, FrameType, SettingId, concatBytes } from '@strand/frame';
 import type { ConnectionOptions } from '@strand/connection';
 
 export type Fields = Array<[string, string]>;
@@ -37,7 +37,19 @@ export type AppAction =
   | { kind: 'tick'; ms: number }
   | { kind: 'garbage'; bytes: Uint8Array; deliver: number };
 
-export type Action = FrameAction | AppAction;
+/** A well-formed message from the peer: a request (server role) or a response on the newest stream (client role),
+ *  unless `headers` is false (more body on a known stream), then DATA frames of these contents and pad lengths. */
+export interface BodyAction {
+  kind: 'body';
+  headers: boolean;
+  /** With `headers` false: the k-th stream the driver knows (mod). */
+  target: number;
+  frames: Array<{ content: number; pad: number | null }>;
+  end: boolean;
+  deliver: number;
+}
+
+export type Action = FrameAction | AppAction | BodyAction;
 
 export const STREAM_ZERO = -1;
 /** The next stream id in order: a new request from a client, a new promised stream from a server. */
@@ -136,6 +148,13 @@ function payloadFor(type: number): fc.Arbitrary<Uint8Array> {
       );
     case FrameType.PUSH_PROMISE:
       return fc.oneof({ weight: 4, arbitrary: fc.constant(new Uint8Array(0)) }, { weight: 1, arbitrary: streamId.map((id) => new Uint8Array(u32(id))) }); // empty: the driver promises the next even id
+    case FrameType.DATA:
+      // Raw bytes, or content of up to a few hundred octets laid out for the PADDED flag (pad length, content,
+      // padding), so that frames straddle receive() calls and arrive in pieces (ConnectionOptions.dataPieces).
+      return fc.oneof(
+        { weight: 3, arbitrary: bytes(40) },
+        { weight: 2, arbitrary: fc.tuple(bytes(300), fc.integer({ min: 0, max: 20 })).map(([content, pad]) => concatBytes([new Uint8Array([pad]), content, new Uint8Array(pad)])) },
+      );
     case FrameType.PRIORITY_UPDATE:
       return fc.tuple(streamId, fc.constantFrom('u=1', 'u=7, i', 'i', 'u=9', 'garbage(', '')).map(([id, v]) => new Uint8Array([...u32(id), ...new TextEncoder().encode(v)]));
     default:
@@ -206,12 +225,25 @@ const appAction = (role: 'server' | 'client'): fc.Arbitrary<AppAction> => fc.one
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('garbage' as const), bytes: bytes(30), deliver }) },
 );
 
+const bodyAction: fc.Arbitrary<BodyAction> = fc.record({
+  kind: fc.constant('body' as const),
+  headers: fc.boolean(),
+  target: known,
+  frames: fc.array(fc.record({ content: fc.oneof(fc.nat({ max: 40 }), fc.nat({ max: 3000 })), pad: fc.option(fc.nat({ max: 30 })) }), { minLength: 1, maxLength: 3 }),
+  end: fc.boolean(),
+  deliver,
+});
+
 export function actionsFor(role: 'server' | 'client'): fc.Arbitrary<Action[]> {
-  return fc.array(fc.oneof({ weight: 2, arbitrary: frameAction(role) }, { weight: 1, arbitrary: appAction(role) }), { maxLength: 40 });
+  return fc.array(fc.oneof({ weight: 4, arbitrary: frameAction(role) }, { weight: 2, arbitrary: appAction(role) }, { weight: 2, arbitrary: bodyAction }), { maxLength: 40 });
 }
 
-/** Engine options: defaults, or limits small enough for every guard to trip within a 40-action run. */
-export const engineOptions: fc.Arbitrary<Partial<ConnectionOptions>> = fc.record(
+/** How many bytes at most each receive() gets: whole deliveries, or small chunks that cut DATA frames into pieces. */
+export const chunkSize = fc.constantFrom(Infinity, Infinity, Infinity, 1, 2, 5, 16, 64);
+
+/** Engine options: defaults, or limits small enough for every guard to trip within a 40-action run; half of the runs
+ *  take DATA in pieces (ConnectionOptions.dataPieces, as the Node layer and the proxy do). */
+export const engineOptions: fc.Arbitrary<Partial<ConnectionOptions>> = fc.tuple(fc.record(
   {
     settings: fc.record({ enablePush: fc.boolean(), maxConcurrentStreams: fc.constantFrom(1, 3, 100), maxHeaderListSize: fc.constantFrom(100, 1000, 65_536), initialWindowSize: fc.constantFrom(1, 65_535, 1 << 20) }, { requiredKeys: [] }),
     manualFlowControl: fc.boolean(),
@@ -235,4 +267,4 @@ export const engineOptions: fc.Arbitrary<Partial<ConnectionOptions>> = fc.record
     ),
   },
   { requiredKeys: [] },
-);
+), fc.boolean()).map(([options, pieces]) => (pieces ? { ...options, dataPieces: true } : options));

@@ -1,16 +1,44 @@
 // Random bytes at the two decoders that face the network. Only their documented errors may escape:
 //  - FrameDecoder.next() throws H2Error alone; after a connection-scope error every later call throws that same error;
 //    a stream-scope error consumed its frame and decoding goes on; once next() returns null, less than one frame
-//    (header + SETTINGS_MAX_FRAME_SIZE) stays buffered.
+//    (header + SETTINGS_MAX_FRAME_SIZE) stays buffered. With dataPieces, the pieces of a DATA frame come in order
+//    (FIRST, MIDDLE…, LAST of one frame, nothing in between) and, joined, give the frames the whole-frame decoder
+//    returns for the same pushes; it fails where that one fails (or earlier, on a frame that never completed).
 //  - hpack Decoder.decode() throws HpackError or HeaderListTooLargeError alone; after an HpackError it refuses every
 //    later block (HpackError 'decoder-failed'); a HeaderListTooLargeError leaves it usable.
-import { FrameDecoder, H2Error } from '@strand/frame';
+import { isDeepStrictEqual } from 'node:util';
+import { DataPiece, FrameDecoder, FrameType, H2Error, concatBytes, type DataFrame, type Frame } from '@strand/frame';
 import { Decoder, HeaderListTooLargeError, HpackError } from '@strand/hpack';
 import { Violation } from './engine-driver.js';
 
-/** Pushes `bytes` cut at `cuts` (offsets, any order) and drains next() after each push. */
-export function playFrameDecoder(bytes: Uint8Array, cuts: number[], maxFrameSize: number): void {
-  const decoder = new FrameDecoder({ maxFrameSize });
+/** Pushes `bytes` cut at `cuts` (offsets, any order) and drains next() after each push; with `pieces`, on a decoder
+ *  that returns DATA in pieces, checked against one that does not. */
+export function playFrameDecoder(bytes: Uint8Array, cuts: number[], maxFrameSize: number, pieces = false): void {
+  if (!pieces) {
+    decodeChecked(bytes, cuts, maxFrameSize, false);
+    return;
+  }
+  const whole = decodeChecked(bytes, cuts, maxFrameSize, false);
+  const joined = decodeChecked(bytes, cuts, maxFrameSize, true);
+  if (!isDeepStrictEqual(joined.frames, whole.frames)) throw new Violation('joined DATA pieces differ from the frames decoded whole');
+  if (whole.failure !== null && joined.failure?.code !== whole.failure.code) {
+    throw new Violation(`in pieces: ${joined.failure?.message ?? 'no error'}; whole: ${whole.failure.message}`);
+  }
+  if (joined.failure !== null && whole.failure === null && whole.buffered === 0) throw new Violation(`only in pieces: ${joined.failure.message}`);
+}
+
+interface Decoded {
+  /** Frames returned (DATA pieces joined into one frame), then the connection error if any, and what stayed buffered. */
+  frames: Frame[];
+  failure: H2Error | null;
+  buffered: number;
+}
+
+function decodeChecked(bytes: Uint8Array, cuts: number[], maxFrameSize: number, dataPieces: boolean): Decoded {
+  const decoder = new FrameDecoder({ maxFrameSize, dataPieces });
+  const frames: Frame[] = [];
+  let open: DataFrame | null = null;
+  let parts: Uint8Array[] = [];
   const points = [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b);
   points.push(bytes.length);
   let from = 0;
@@ -37,8 +65,26 @@ export function playFrameDecoder(bytes: Uint8Array, cuts: number[], maxFrameSize
         break;
       }
       if (frame.streamId < 0 || frame.streamId > 0x7fffffff) throw new Violation(`stream id ${frame.streamId}`);
+      if (frame.type !== FrameType.DATA || frame.piece === DataPiece.WHOLE) {
+        if (open !== null) throw new Violation(`${frame.type} frame between the pieces of a DATA frame`);
+        frames.push(frame);
+      } else if (frame.piece === DataPiece.FIRST) {
+        if (open !== null || frame.endStream) throw new Violation('a FIRST piece inside a frame, or ending the stream');
+        open = frame;
+        parts = [frame.data];
+      } else {
+        if (open === null || frame.streamId !== open.streamId || frame.flags !== open.flags || frame.flowControlledLength !== 0) {
+          throw new Violation('a later piece that does not follow a FIRST piece of its frame');
+        }
+        parts.push(frame.data);
+        if (frame.piece === DataPiece.LAST) {
+          frames.push({ ...open, data: concatBytes(parts), endStream: frame.endStream, piece: DataPiece.WHOLE });
+          open = null;
+        } else if (frame.endStream) throw new Violation('a MIDDLE piece ending the stream');
+      }
     }
   }
+  return { frames, failure, buffered: decoder.buffered };
 }
 
 /** Decodes each block in turn on one decoder. */

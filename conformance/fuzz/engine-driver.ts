@@ -5,12 +5,15 @@
 //  - everything pull() returns parses as well-formed frames (@strand/frame's FrameDecoder), a client's after its preface;
 //  - once a GOAWAY with an error code went out, nothing follows it;
 //  - open streams never exceed what SETTINGS_MAX_CONCURRENT_STREAMS allows (plus what the application opened itself);
-//  - outbound bytes stay within a fixed multiple of inbound bytes plus the application's own data (no amplification).
+//  - outbound bytes stay within a fixed multiple of inbound bytes plus the application's own data (no amplification);
+//  - DATA per stream (whole frames or, with dataPieces, pieces of frames): no 'data' event after the stream's END_STREAM,
+//    reset or close; every byte delivered was charged to flow control by that event or an earlier one (a frame's
+//    flowControlledLength comes with its first event); no more bytes delivered than the peer sent as DATA content.
 import { CONNECTION_PREFACE, ErrorCode, FrameDecoder, concatBytes, FrameType, FrameWriter, H2Error, errorCodeName, frameTypeName } from '@strand/frame';
 import { Encoder } from '@strand/hpack';
 import { StreamUsageError } from '@strand/stream';
 import { H2Connection, type ConnectionOptions, type H2Event } from '@strand/connection';
-import { NEW_STREAM, RAW_STREAM, STREAM_ZERO, type Action, type FrameAction } from './actions.js';
+import { NEW_STREAM, RAW_STREAM, STREAM_ZERO, type Action, type BodyAction, type FrameAction } from './actions.js';
 
 export class Violation extends Error {
   override name = 'Violation';
@@ -23,7 +26,12 @@ export interface Run {
   prelude: Prelude;
   options: Partial<ConnectionOptions>;
   actions: Action[];
+  /** At most this many bytes per receive() call (default: as the actions deliver them). */
+  chunk?: number;
 }
+
+/** What the runs played so far exercised (for the long mode's report). */
+export const coverage = { runs: 0, pieceRuns: 0 };
 
 const PREFACE = new TextEncoder().encode(CONNECTION_PREFACE);
 const GET: Array<[string, string]> = [[':method', 'GET'], [':scheme', 'http'], [':authority', 'localhost'], [':path', '/']];
@@ -54,6 +62,14 @@ class Driver {
   private nextNew: number;
   /** DATA bytes received and not yet consumed, per stream (manual flow control). */
   private readonly unconsumed = new Map<number, number>();
+  /** Per stream: DATA content the peer sent, bytes delivered, flow-controlled bytes reported; streams that ended. */
+  private readonly sentContent = new Map<number, number>();
+  private readonly delivered = new Map<number, number>();
+  private readonly charged = new Map<number, number>();
+  private readonly ended = new Set<number>();
+  /** Garbage went in: frame boundaries are no longer what the driver wrote, so sentContent is no bound. */
+  private garbled = false;
+  private sawPieces = false;
 
   constructor(readonly run: Run) {
     this.conn = new H2Connection({ ...run.options, role: run.role, clock: () => this.now });
@@ -92,13 +108,18 @@ class Driver {
   }
 
   play(): void {
+    coverage.runs++;
     this.prelude();
     this.run.actions.forEach((action, i) => {
       this.step = `action ${i} (${action.kind === 'frame' ? frameTypeName(action.type) : action.kind})`;
       if (action.kind === 'frame') {
         this.writeFrame(action);
         this.deliver(action.deliver);
+      } else if (action.kind === 'body') {
+        this.writeBody(action);
+        this.deliver(action.deliver);
       } else if (action.kind === 'garbage') {
+        this.garbled ||= action.bytes.length > 0;
         this.queue(action.bytes);
         this.deliver(action.deliver);
       } else {
@@ -109,6 +130,7 @@ class Driver {
     this.step = 'end';
     this.deliver(Infinity);
     this.drain();
+    if (this.sawPieces) coverage.pieceRuns++;
   }
 
   private prelude(): void {
@@ -127,6 +149,7 @@ class Driver {
 
   private writeFrame(a: FrameAction): void {
     const id = this.resolve(a.target, a.rawId, a.type);
+    if (a.type === FrameType.DATA) this.sentContent.set(id, (this.sentContent.get(id) ?? 0) + dataContent(a.flags, a.payload));
     if (a.type === FrameType.PUSH_PROMISE && a.fields === null && a.payload.length === 0) {
       this.w.raw(a.type, a.flags, id, u32(this.resolve(NEW_STREAM, 0))); // a promise with an empty block
     } else if (a.fields === null || (a.type !== FrameType.HEADERS && a.type !== FrameType.PUSH_PROMISE && a.type !== FrameType.CONTINUATION)) {
@@ -139,6 +162,20 @@ class Driver {
         this.w.raw(a.type, a.flags & ~0x8, id, concatBytes([promised, block]));
       } else this.w.raw(a.type, a.flags, id, block);
     }
+    for (const chunk of this.w.flush()) this.queue(chunk);
+  }
+
+  /** A request or response with a body of DATA frames (padded or not). */
+  private writeBody(a: BodyAction): void {
+    const id = this.resolve(a.headers ? NEW_STREAM : a.target, 0, FrameType.HEADERS);
+    if (a.headers) {
+      const fields: Array<[string, string]> = this.run.role === 'server' ? [[':method', 'POST'], ...GET.slice(1)] : [[':status', '200']];
+      this.w.headers(id, this.peerHpack.encode(fields).slice(), { endStream: false });
+    }
+    a.frames.forEach((f, i) => {
+      this.sentContent.set(id, (this.sentContent.get(id) ?? 0) + f.content);
+      this.w.data(id, new Uint8Array(f.content), a.end && i === a.frames.length - 1, f.pad ?? undefined);
+    });
     for (const chunk of this.w.flush()) this.queue(chunk);
   }
 
@@ -173,7 +210,7 @@ class Driver {
     let left = Math.min(n, this.pendingBytes);
     while (left > 0) {
       const head = this.pending[0]!;
-      const take = Math.min(left, head.length);
+      const take = Math.min(left, head.length, this.run.chunk ?? Infinity);
       const chunk = take === head.length ? head : head.subarray(0, take);
       if (take === head.length) this.pending.shift();
       else this.pending[0] = head.subarray(take);
@@ -184,7 +221,7 @@ class Driver {
     }
   }
 
-  private app(a: Exclude<Action, FrameAction | { kind: 'garbage' }>): void {
+  private app(a: Exclude<Action, FrameAction | BodyAction | { kind: 'garbage' }>): void {
     const c = this.conn;
     const id = this.streams.length > 0 ? this.streams[('pick' in a ? a.pick : 0) % this.streams.length]! : 1;
     this.call(() => {
@@ -269,9 +306,25 @@ class Driver {
       if (e.type === 'connectionError' && e.errorCode === ErrorCode.INTERNAL_ERROR) throw this.violation(`INTERNAL_ERROR: ${e.message}`);
       if (e.type === 'headers' && e.kind === 'request') this.streams.push(e.streamId);
       else if (e.type === 'pushPromise') this.streams.push(e.promisedStreamId);
-      else if (e.type === 'data') this.unconsumed.set(e.streamId, (this.unconsumed.get(e.streamId) ?? 0) + e.data.length);
+      else if (e.type === 'data') this.onData(e);
+      else if (e.type === 'streamReset' || e.type === 'streamClosed') this.ended.add(e.streamId);
     }
     if (this.streams.length > 64) this.streams.splice(0, this.streams.length - 64);
+  }
+
+  private onData(e: Extract<H2Event, { type: 'data' }>): void {
+    const id = e.streamId;
+    if (this.ended.has(id)) throw this.violation(`DATA event on stream ${id} after its END_STREAM, reset or close`);
+    if (e.endStream) this.ended.add(id);
+    if (e.data.length > 0 && e.flowControlledLength === 0) this.sawPieces = true;
+    this.unconsumed.set(id, (this.unconsumed.get(id) ?? 0) + e.data.length);
+    const delivered = (this.delivered.get(id) ?? 0) + e.data.length;
+    const charged = (this.charged.get(id) ?? 0) + e.flowControlledLength;
+    this.delivered.set(id, delivered);
+    this.charged.set(id, charged);
+    if (delivered > charged) throw this.violation(`stream ${id}: ${delivered} DATA bytes delivered, ${charged} charged to flow control`);
+    const sent = this.sentContent.get(id) ?? 0;
+    if (!this.garbled && delivered > sent) throw this.violation(`stream ${id}: ${delivered} DATA bytes delivered, the peer sent ${sent}`);
   }
 
   /** Pulls everything the engine has to write and checks it. */
@@ -321,6 +374,13 @@ function describe(error: unknown): string {
   if (error instanceof H2Error) return `H2Error ${error.message}`;
   if (error instanceof Error) return `${error.name}: ${error.message}\n${error.stack?.split('\n').slice(1, 4).join('\n')}`;
   return String(error);
+}
+
+/** Content octets of a DATA frame as written: the payload less the pad length octet and padding when PADDED and
+ *  well-formed (a frame with bad padding is a connection error, 0 is as good a bound as any). */
+function dataContent(flags: number, payload: Uint8Array): number {
+  if ((flags & 0x8) === 0) return payload.length;
+  return payload.length >= 1 && payload[0]! < payload.length ? payload.length - 1 - payload[0]! : 0;
 }
 
 function u32(n: number): Uint8Array {

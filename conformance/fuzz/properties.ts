@@ -2,7 +2,7 @@
 // mode (`pnpm fuzz --minutes N`, conformance/fuzz/run.ts, as many runs as the time allows).
 import fc from 'fast-check';
 import { Encoder } from '@strand/hpack';
-import { actionsFor, engineOptions, fields } from './actions.js';
+import { actionsFor, chunkSize, engineOptions, fields } from './actions.js';
 import { playFrameDecoder, playHpackDecoder } from './decoders.js';
 import { playRun, type Prelude } from './engine-driver.js';
 
@@ -16,8 +16,8 @@ export interface FuzzProperty {
 const prelude = fc.constantFrom<Prelude>('preface+settings', 'preface+settings', 'preface+settings+ack', 'preface+settings+ack', 'preface', 'bad-preface', 'nothing');
 
 const engine = (role: 'server' | 'client') =>
-  fc.property(prelude, engineOptions, actionsFor(role), (p, options, list) => {
-    playRun({ role, prelude: p, options, actions: list });
+  fc.property(prelude, engineOptions, actionsFor(role), chunkSize, (p, options, list, chunk) => {
+    playRun({ role, prelude: p, options, actions: list, chunk });
   });
 
 /** Bytes that look like frames more often than pure noise would: 9-byte headers with small lengths, then payload. */
@@ -53,8 +53,8 @@ export const PROPERTIES: FuzzProperty[] = [
   {
     name: 'FrameDecoder on random bytes and random chunk boundaries',
     ciRuns: 2000,
-    property: fc.property(fc.oneof(frameish, fc.uint8Array({ maxLength: 200 })), fc.array(fc.nat(), { maxLength: 8 }), fc.constantFrom(16_384, 16_777_215), (bytes, cuts, max) =>
-      playFrameDecoder(bytes, cuts, max),
+    property: fc.property(fc.oneof(frameish, fc.uint8Array({ maxLength: 200 })), fc.array(fc.nat(), { maxLength: 8 }), fc.constantFrom(16_384, 16_777_215), fc.boolean(), (bytes, cuts, max, pieces) =>
+      playFrameDecoder(bytes, cuts, max, pieces),
     ),
   },
   {

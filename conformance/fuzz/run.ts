@@ -2,6 +2,7 @@
 // for its share of N minutes (fast-check, as many runs as fit) and prints, for any failure, the seed and path that
 // replay it: `pnpm fuzz --seed S --path P --only "<name>"` (or fc.assert(prop, { seed, path }) in a test).
 import fc from 'fast-check';
+import { coverage } from './engine-driver.js';
 import { PROPERTIES } from './properties.js';
 
 function option(name: string): string | undefined {
@@ -24,6 +25,7 @@ let failed = 0;
 for (const p of chosen) {
   const seed = seedArg !== undefined ? Number(seedArg) : (Date.now() ^ (Math.random() * 0x7fffffff)) | 0;
   const started = Date.now();
+  const before = { ...coverage };
   const details = fc.check(p.property, {
     seed,
     ...(path !== undefined ? { path, numRuns: 1 } : { numRuns: Number.MAX_SAFE_INTEGER, interruptAfterTimeLimit: share, markInterruptAsFailure: false }),
@@ -35,7 +37,9 @@ for (const p of chosen) {
     console.log(fc.defaultReportMessage(details));
     console.log(`replay: pnpm fuzz --seed ${details.seed} --path "${details.counterexamplePath}" --only "${p.name}"`);
   } else {
-    console.log(`ok   ${p.name}: ${details.numRuns} runs in ${seconds} s (seed ${details.seed})`);
+    const pieces = coverage.pieceRuns - before.pieceRuns;
+    const note = coverage.runs > before.runs ? `, ${pieces} with DATA delivered in pieces` : '';
+    console.log(`ok   ${p.name}: ${details.numRuns} runs in ${seconds} s (seed ${details.seed}${note})`);
   }
 }
 process.exit(failed > 0 ? 1 : 0);
