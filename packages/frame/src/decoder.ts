@@ -37,7 +37,8 @@ const HEADER_SCRATCH = new Uint8Array(FRAME_HEADER_LENGTH);
  *
  * Pushed chunks are held by reference, not concatenated. A frame lying wholly inside one chunk is returned
  * as views into that chunk; only a frame that straddles chunks is copied, once, into a buffer of its own
- * size (and only when all its bytes have arrived). So callers must not overwrite a chunk after pushing it.
+ * size (and only when all its bytes have arrived) — except DATA with `dataPieces`, returned in pieces as its
+ * bytes come, each a view (DataFrame.piece). So callers must not overwrite a chunk after pushing it.
  *
  * Errors: `next()` throws H2Error. A connection-scope error leaves the decoder failed (every later `next()`
  * throws the same error); a stream-scope error has consumed its frame, and decoding can go on.
