@@ -153,4 +153,35 @@ test('a padded frame cut right after its pad length octet: its flowControlledLen
   assert.is(data.reduce((sum, e) => sum + e.flowControlledLength, 0), 26);
 });
 
+test('DATA inside an open header block is a connection error at its first piece (§6.10), with no data event', () => {
+  const c = new RawClient({ dataPieces: true });
+  c.w.raw(FrameType.HEADERS, 0, 1, c.hpack.encode(POST)); // no END_HEADERS: a CONTINUATION must come next
+  c.flush();
+  c.w.data(1, new Uint8Array(50), true);
+  const [frame] = c.w.flush();
+  c.events.push(...c.server.receive(frame!.subarray(0, 20)));
+  c.drain();
+  assert.is(c.goaway()?.errorCode, ErrorCode.PROTOCOL_ERROR);
+  c.events.push(...c.server.receive(frame!.subarray(20)));
+  c.drain();
+  assert.equal(ofType(c.events, 'data'), []);
+});
+
+test('a connection error between pieces (SETTINGS timeout): the rest of the frame is not read, nothing throws', () => {
+  let now = 0;
+  const c = new RawClient({ dataPieces: true, clock: () => now, settingsTimeout: 1000 }, false);
+  c.headers(1, POST, false).flush();
+  c.w.data(1, new Uint8Array(50).fill(1), true);
+  const [frame] = c.w.flush();
+  c.events.push(...c.server.receive(frame!.subarray(0, 30)));
+  now = 5000;
+  c.server.tick();
+  c.drain();
+  assert.is(c.goaway()?.errorCode, ErrorCode.SETTINGS_TIMEOUT);
+  c.events.push(...c.server.receive(frame!.subarray(30)));
+  c.drain();
+  assert.is(bodyOf(c.events, 1).length, 21);
+  assert.equal(ofType(c.events, 'data').filter((e) => e.endStream), []);
+});
+
 test.run();

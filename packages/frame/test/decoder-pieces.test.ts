@@ -174,4 +174,20 @@ test('buffered: the header of a frame in pieces no longer counts once its FIRST 
   assert.equal(last.data, hex('bbccdd'));
 });
 
+test('setMaxFrameSize between pieces: the frame in progress keeps its length, the next header meets the new limit', () => {
+  const decoder = new FrameDecoder({ dataPieces: true, maxFrameSize: 32_768 });
+  const w = new FrameWriter();
+  w.data(1, new Uint8Array(20_000), false); // one frame each: data() does not split
+  w.data(1, new Uint8Array(20_000), true);
+  const wire = concatBytes(w.flush());
+  decoder.push(wire.subarray(0, 100));
+  assert.is((decoder.next() as DataFrame).piece, DataPiece.FIRST);
+  decoder.setMaxFrameSize(16_384);
+  decoder.push(wire.subarray(100, 20_009));
+  const last = decoder.next() as DataFrame;
+  assert.equal([last.piece, last.data.length], [DataPiece.LAST, 19_909]);
+  decoder.push(wire.subarray(20_009, 20_100));
+  assert.throws(() => decoder.next(), (e: unknown) => e instanceof H2Error && e.code === ErrorCode.FRAME_SIZE_ERROR);
+});
+
 test.run();
