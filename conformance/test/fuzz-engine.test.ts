@@ -1,8 +1,9 @@
 // fast-check properties on the sans-IO engine (conformance/fuzz): random sequences of valid and invalid frames, cut at
 // random chunk boundaries, with application calls and clock steps in between, fed to H2Connection in both roles.
 // Invariants (conformance/fuzz/engine-driver.ts): nothing thrown by receive/pull/tick, no INTERNAL_ERROR, output always
-// well-formed frames, nothing after an error GOAWAY, streams within MAX_CONCURRENT_STREAMS, no output amplification;
-// and the heap does not keep growing over the whole run. Long mode: `pnpm fuzz --minutes N`.
+// well-formed frames, nothing after an error GOAWAY, streams within MAX_CONCURRENT_STREAMS, no output amplification,
+// and for DATA (whole or in pieces, dataPieces): nothing after a stream's END_STREAM, reset or close, every byte
+// charged by a flowControlledLength at or before it, no more bytes than the peer sent; and the heap does not keep growing over the whole run. Long mode: `pnpm fuzz --minutes N`.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import fc from 'fast-check';

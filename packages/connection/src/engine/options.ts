@@ -48,7 +48,8 @@ export interface ConnectionOptions {
   /**
    * Deliver DATA as it arrives (default false): a frame split across receive() calls becomes several 'data' events
    * (only the first carries its flowControlledLength; the last its endStream) instead of one, gathered when complete.
-   * Nothing is copied and no received chunk is held from one receive() to the next. The Node layer turns it on.
+   * Nothing is copied, and no received chunk is held from one receive() to the next for a DATA payload (an unfinished
+   * frame header or non-DATA frame still is). The Node layer turns it on.
    */
   dataPieces?: boolean;
   /** Flood limits (docs/security.md). */
