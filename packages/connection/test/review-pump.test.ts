@@ -1,5 +1,6 @@
 // Review: EnginePump against a scripted engine and socket — a flush that runs out of rounds goes on from the next
-// microtask; a later deadline keeps the armed timer, an earlier one replaces it.
+// microtask; a later deadline keeps the armed timer, an earlier one replaces it; the last read is let go of even when
+// the engine has no deadline (a quiet connection with a stream open, or no idle timeout).
 import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
 import { test } from 'uvu';
@@ -91,6 +92,21 @@ test('a later deadline keeps the armed timer, an earlier one replaces it, none c
   assert.ok(earlier !== null && earlier !== first, 'earlier deadline: a new timer');
   pump.stop();
   assert.is(timerOf(), null);
+});
+
+test('the last read is let go of within a second even when the engine has no deadline', async () => {
+  const engine = fakeEngine(0); // deadline Infinity: a stream open (no idle timeout applies), nothing pending
+  const socket = new FakeSocket();
+  const pump = new EnginePump(socket as unknown as Socket, engine as unknown as H2Connection, () => {});
+  const read = new Uint8Array(64 * 1024);
+  pump.receive(read);
+  assert.is(pump.lastRead, read, 'held until the next read');
+  // Poll rather than assert a time: without a hold limit the read stays referenced for as long as the stream is open.
+  for (let waited = 0; pump.lastRead !== null && waited < 4000; waited += 100) await new Promise((r) => setTimeout(r, 100));
+  assert.is(pump.lastRead, null, 'a quiet connection does not keep its last read');
+  pump.receive(read);
+  pump.stop();
+  assert.is(pump.lastRead, null, 'stop() lets go of it');
 });
 
 test.run();

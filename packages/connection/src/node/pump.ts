@@ -12,6 +12,11 @@ const LINGER_MS = 5000;
  * cannot make us allocate read buffers at its own rate until the linger timer fires.
  */
 const LINGER_DISCARD_BYTES = 256 * 1024;
+/**
+ * Longest the pump keeps a socket read after it arrived (EnginePump.lastRead): a connection gone quiet with a stream
+ * open has no engine deadline, and would otherwise keep its last read (up to 64 KiB) for as long as the stream lives.
+ */
+const READ_HOLD_MS = 1000;
 
 /** The pump of a socket, for the socket listeners below (shared functions: no closures per connection). */
 const kPump = Symbol('strand.pump');
@@ -21,6 +26,7 @@ interface PumpHooks {
   onDrain(): void;
   onClose(): void;
   onTimer(): void;
+  dropRead(): void;
   flushScheduledNow(): void;
   reschedule(): void;
 }
@@ -74,13 +80,15 @@ export class EnginePump<R = unknown> {
   private lingerTimer: NodeJS.Timeout | null = null;
   private discarded = 0;
   /**
-   * The last socket read, kept until the next one (or the engine's next timer, or the end). The engine holds no read
-   * once it is parsed (DATA comes in pieces), so without this every read buffer died young and in bulk, and glibc gave
-   * the freed heap top back to the kernel only to fault it in again: 34–70 minor faults per MiB uploaded against 5
-   * with one read held per connection, and 9 % fewer uploads per second (docs/benchmarks.md).
+   * The last socket read, kept until the next one, the engine's next timer, READ_HOLD_MS at most, or the end. The
+   * engine holds no read once it is parsed (DATA comes in pieces), so without this every read buffer died young and in
+   * bulk, and glibc gave the freed heap top back to the kernel only to fault it in again: 34–70 minor faults per MiB
+   * uploaded against 5 with one read held per connection, and 9 % fewer uploads per second (docs/benchmarks.md).
    */
   /** @internal (written, never read: holding it is the point) */
   lastRead: Uint8Array | null = null;
+  /** Lets go of lastRead READ_HOLD_MS after it was armed (by a read while none was armed). */
+  private holdTimer: NodeJS.Timeout | null = null;
 
   constructor(socket: Socket, conn: H2Connection, onEvents: (this: R, events: H2Event[]) => void, head?: Uint8Array, receiver?: R) {
     this.socket = socket;
@@ -104,6 +112,10 @@ export class EnginePump<R = unknown> {
       return;
     }
     this.lastRead = chunk;
+    if (this.holdTimer === null) {
+      this.holdTimer = setTimeout(onPumpHoldTimer, READ_HOLD_MS, this);
+      this.holdTimer.unref();
+    }
     const events = this.conn.receive(chunk);
     this.deliver(events);
     this.flush();
@@ -149,6 +161,12 @@ export class EnginePump<R = unknown> {
     this.conn.tick();
     this.deliver(this.conn.takeEvents());
     this.flush();
+  }
+
+  /** @internal READ_HOLD_MS after a read armed it: the read held now (that one or a later one) is let go of. */
+  dropRead(): void {
+    this.holdTimer = null;
+    this.lastRead = null;
   }
 
   /** @internal The socket closed. */
@@ -229,6 +247,8 @@ export class EnginePump<R = unknown> {
     if (this.ended) return;
     this.ended = true;
     this.lastRead = null;
+    if (this.holdTimer !== null) clearTimeout(this.holdTimer);
+    this.holdTimer = null;
     if (this.timer !== null) clearTimeout(this.timer);
     this.timer = null;
   }
@@ -248,6 +268,10 @@ function onSocketClose(this: PumpedSocket): void {
 
 function onPumpTimer(pump: PumpHooks): void {
   pump.onTimer();
+}
+
+function onPumpHoldTimer(pump: PumpHooks): void {
+  pump.dropRead();
 }
 
 function destroySocket(socket: Socket): void {
