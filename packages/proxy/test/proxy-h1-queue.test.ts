@@ -148,6 +148,21 @@ test('a request aborted while waiting is skipped: the freed connection takes the
   }),
 );
 
+test('a request head is kept only until a connection wrote it (a pooled Buffer slice: not pinned for the exchange)', () =>
+  onPool({ maxConnections: 1, queueAfterConnections: 1 }, async (pool, { held }) => {
+    const headOf = (r: { request: UpstreamRequest }) => (r.request as unknown as { head: Uint8Array | null }).head;
+    const first = fetch(pool, '/hold/1');
+    const second = fetch(pool, '/second');
+    assert.is(headOf(first), null, 'written on a connection at once');
+    assert.is(Buffer.from(headOf(second)!).toString('latin1'), 'GET /second HTTP/1.1\r\nhost: backend.test\r\n\r\n');
+    while (held.length === 0) await sleep(5);
+    held[0]!.end('first');
+    assert.equal(await first.done, { status: 200, body: 'first' });
+    assert.equal(await second.done, { status: 200, body: 'answer /second' });
+    assert.is(headOf(second), null, 'written once the freed connection took it');
+  }),
+);
+
 test('queueAfterConnections: 0 opens a connection per request in flight (the pre-threshold behaviour)', () =>
   onPool({ maxConnections: 0, queueAfterConnections: 0 }, async (pool, { held }) => {
     const requests = Array.from({ length: DEFAULT_QUEUE_AFTER + 3 }, (_, i) => fetch(pool, `/hold/${i}`));

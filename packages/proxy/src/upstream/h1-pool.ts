@@ -69,8 +69,8 @@ class H1Exchange implements UpstreamRequest {
   readonly method: string;
   handler: UpstreamHandler | null;
   conn: H1Connection | null = null;
-  /** The serialized request head, until a connection sends it. */
-  head: Uint8Array;
+  /** The serialized request head, until a connection sends it (a slice of Node's shared pool: not kept longer). */
+  head: Uint8Array | null;
   /** Body pieces written before a connection took the request (while it waited for one). */
   pending: Array<string | Uint8Array> | null = null;
   /** When it started waiting for a connection (performance.now()), 0 while it never waited. */
@@ -183,13 +183,15 @@ class H1Connection implements ResponseSink {
     this.exchange = ex;
     ex.conn = this;
     this.parser.expect(ex.method);
+    const head = ex.head!;
+    ex.head = null;
     const parts = ex.pending;
     ex.pending = null;
     if (parts === null) {
-      this.socket.write(ex.head);
+      this.socket.write(head);
     } else {
       this.socket.cork();
-      this.socket.write(ex.head);
+      this.socket.write(head);
       let ok = true;
       for (const p of parts) ok = typeof p === 'string' ? this.socket.write(p, 'latin1') : this.socket.write(p);
       this.socket.uncork();
