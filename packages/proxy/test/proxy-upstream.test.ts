@@ -264,6 +264,29 @@ test('gRPC retry: the second attempt carries what is left of the client deadline
   await backend.close();
 });
 
+test("gRPC: grpc-timeout 0m is a deadline already passed, not none: the route's request timeout still applies", async () => {
+  const held: http2.ServerHttp2Stream[] = [];
+  const seen: string[] = [];
+  const backend = await h2Backend((stream, headers) => {
+    seen.push(String(headers['grpc-timeout']));
+    held.push(stream); // never answered
+  });
+  const proxy = await startProxy(config([listener('p')], [route('r', 'c', '/', { timeouts: { request: 5000, backendRequest: 0 } })], [cluster('c', 'h2c', [backend.port])]), { router: standInRouter });
+  const session = http2.connect(`http://127.0.0.1:${proxy.ports.get('p')}`);
+  try {
+    const answer = h2Request(session, { ':method': 'POST', ':path': '/svc/M', 'content-type': 'application/grpc', te: 'trailers', 'grpc-timeout': '0m' }, Buffer.alloc(5));
+    const res = await Promise.race([answer, sleep(2000).then(() => null)]);
+    assert.ok(res !== null, 'answered before the route timeout (5 s): the 0m deadline expired at once');
+    assert.is(res.headers['grpc-status'] ?? res.trailers?.['grpc-status'], '4'); // DEADLINE_EXCEEDED
+    assert.ok(seen.length <= 1 && seen.every((v) => v === '0m'), `backend saw ${seen.join(', ')}`);
+  } finally {
+    for (const s of held) s.close();
+    session.destroy();
+    await proxy.shutdown(50);
+    await backend.close();
+  }
+});
+
 test('timeouts: route request timeout → 504; backendRequest per attempt → 504', async () => {
   const backend = await httpBackend((_q, s) => setTimeout(() => s.end('late'), 300));
   for (const timeouts of [{ request: 60, backendRequest: 0 }, { request: 0, backendRequest: 60 }]) {

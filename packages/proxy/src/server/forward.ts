@@ -175,7 +175,9 @@ export class Forwarder implements ClientHandler, UpstreamHandler {
     const grpcTimeout = this.grpc ? parseGrpcTimeout(headerValue(head.headers, 'grpc-timeout')) : -1;
     if (grpcTimeout >= 0) {
       if (deadline > 0 && deadline < grpcTimeout) headers = replaceHeader(headers, 'grpc-timeout', formatGrpcTimeout(deadline));
-      deadline = deadline > 0 ? Math.min(deadline, grpcTimeout) : grpcTimeout;
+      // 0 is a deadline already passed (1 ms here), not "none": it must not switch the route's timeout off.
+      const grpcMs = Math.max(1, grpcTimeout);
+      deadline = deadline > 0 ? Math.min(deadline, grpcMs) : grpcMs;
       this.grpcDeadlineAt = performance.now() + deadline;
     }
     if (deadline > 0) this.deadlineTimer = setTimeout(onDeadline, deadline, this);
