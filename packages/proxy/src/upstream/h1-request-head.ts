@@ -6,7 +6,9 @@ const HTTP11_CRLF = ' HTTP/1.1\r\n';
 
 /**
  * `METHOD path HTTP/1.1`, each field as `name: value`, then `extra` (complete `name: value\r\n` lines, or ''), then
- * the empty line. Every char is written as its low octet, as Node's 'latin1' encoding does (field values are octets).
+ * the empty line. Every char is written as its low octet, as Node's 'latin1' encoding does (field values are octets),
+ * so nothing is checked here: a char above 0xFF would lose its high byte (U+010A writes LF). Client text was checked by
+ * checkRequestHead (no CTLs, nothing above 0xFF); values from the config must be checked where they are read.
  */
 export function requestHeadBytes(method: string, path: string, headers: HeaderList, extra: string): Buffer {
   let length = method.length + 1 + path.length + HTTP11_CRLF.length + extra.length + 2;
