@@ -27,6 +27,17 @@ export class BlockCache {
   private insertCount = -1;
   private tableLength = -1;
   private misses = 0;
+  /** The field at which the last partial replay stopped: its position and the name and value that differed. */
+  private stopAt = -1;
+  private stopName = '';
+  private stopValue = '';
+  /**
+   * Set by replay() when a partial replay stopped at the same field, with the same new value, as the one before: the
+   * cached block is out of date (this second's `date` replaced the last second's), so the encoder stores the block it
+   * is finishing. A field that differs every time (a generated x-request-id) never sets it: the cache keeps its
+   * leading fields and costs no store per block.
+   */
+  refresh = false;
 
   /**
    * Writes to `w` the cached encoding of the longest run of leading fields of `list` equal to the cached ones, and
@@ -46,6 +57,13 @@ export class BlockCache {
     }
     if (same === 0) return this.miss();
     this.misses = 0;
+    if (same < list.length) {
+      const field = list[same]!;
+      this.refresh = same === this.stopAt && field[0] === this.stopName && field[1] === this.stopValue;
+      this.stopAt = same;
+      this.stopName = field[0];
+      this.stopValue = field[1];
+    }
     const end = this.ends[same - 1]!;
     w.ensure(end);
     const buf = w.buf;
@@ -56,22 +74,25 @@ export class BlockCache {
   }
 
   /**
-   * After a block was encoded from its first field without touching the table: remember it, with `ends[i]` the
-   * offset where field i ends (unless misses are the rule, or it is large).
+   * After a block was encoded without touching the table: remember it, with `ends[i]` the offset where field i ends
+   * (unless misses are the rule, or it is large). `replayed`: its first fields were copied from the cached block by
+   * replay(), whose ends are kept (`ends` holds only those of the fields encoded after them).
    */
-  store(list: readonly HeaderField[], block: Uint8Array, ends: readonly number[], insertCount: number, tableLength: number): void {
+  store(list: readonly HeaderField[], block: Uint8Array, ends: readonly number[], insertCount: number, tableLength: number, replayed = 0): void {
     if ((this.misses > 4 && (this.misses & 15) !== 0) || list.length > 31 || block.length > MAX_CACHED_BLOCK) return;
     const fields = this.fields;
     fields.length = 0;
-    this.ends.length = 0;
+    this.ends.length = replayed;
     let sensitiveBits = 0;
     for (let i = 0; i < list.length; i++) {
       const field = list[i]!;
       fields.push(field[0], field[1]);
-      this.ends.push(ends[i]!);
+      if (i >= replayed) this.ends.push(ends[i]!);
       if (field.length > 2 && field[2] === true) sensitiveBits |= 1 << i;
     }
     this.sensitiveBits = sensitiveBits;
+    this.refresh = false;
+    this.stopAt = -1;
     this.bytes = String.fromCharCode.apply(null, block as unknown as number[]);
     this.insertCount = insertCount;
     this.tableLength = tableLength;

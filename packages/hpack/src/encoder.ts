@@ -134,9 +134,17 @@ export class Encoder extends DynamicTableOwner {
     }
     const block = w.buf.subarray(start, w.pos);
     // A block that left the table as it found it can be replayed against the same table. A partly replayed one is
-    // not stored: the cached block's leading fields keep serving, and the rest (a generated id) differs every time.
-    if (cache !== null && list !== null && replayed === 0 && !sizeUpdate && table.insertCount === insertsBefore && table.length === lengthBefore) {
-      cache.store(list, block, ends, insertsBefore, lengthBefore);
+    // stored only once the cache is out of date (BlockCache.refresh: the same new value twice, e.g. the next second's
+    // date); otherwise the cached block's leading fields keep serving, and the rest (a generated id) differs every time.
+    if (
+      cache !== null &&
+      list !== null &&
+      (replayed === 0 || cache.refresh) &&
+      !sizeUpdate &&
+      table.insertCount === insertsBefore &&
+      table.length === lengthBefore
+    ) {
+      cache.store(list, block, ends, insertsBefore, lengthBefore, replayed);
     }
     return out === undefined ? block.slice() : block;
   }

@@ -4,6 +4,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import fc from 'fast-check';
 import { Decoder, Encoder } from '../src/index.js';
+import { BlockCache } from '../src/block-cache.js';
 import { exchangeInStep, toHex as hex } from './support.js';
 
 test('the same response headers: first block inserts, later blocks are the same bytes as a fresh encode', () => {
@@ -69,6 +70,49 @@ test('lists that differ in their last field: the shared leading fields are copie
     assert.equal(dec.decode(block), list);
   }
   assert.equal(enc.tableEntries(), dec.tableEntries());
+});
+
+test("the next second's date: the second block with it refreshes the cache, later ones are copied whole", () => {
+  const enc = new Encoder();
+  const control = new Encoder();
+  const dec = new Decoder();
+  const replays: Array<[number, number]> = []; // [fields copied, fields in the list]
+  const replay = BlockCache.prototype.replay;
+  BlockCache.prototype.replay = function (this: BlockCache, ...args: Parameters<typeof replay>): number {
+    const copied = replay.apply(this, args);
+    replays.push([copied, args[1].length]);
+    return copied;
+  };
+  try {
+    const response = (date: string): Array<[string, string]> => [[':status', '200'], ['content-type', 'text/plain'], ['date', date], ['via', '2 strand']];
+    const lists = [0, 0, 0, 1, 1, 1, 1, 2, 2, 2].map((s) => response(`Sun, 22 Nov 2026 15:26:2${s} GMT`));
+    for (const list of lists) {
+      const block = enc.encode(list);
+      assert.is(hex(block), hex(control.encode(list.values())));
+      assert.equal(dec.decode(block), list);
+    }
+    // Block 1 has no cache yet, block 2 finds it empty (and is stored), block 3 is copied; the first block of a new
+    // second stops at the date, the second one too (and is stored: the same new date twice), the rest are copied whole.
+    assert.equal(replays, [[0, 4], [4, 4], [2, 4], [2, 4], [4, 4], [4, 4], [2, 4], [2, 4], [4, 4]]);
+  } finally {
+    BlockCache.prototype.replay = replay;
+  }
+});
+
+test('a tail that differs every time (a generated id) never refreshes the cache: its prefix keeps being copied', () => {
+  const enc = new Encoder();
+  const stores: number[] = [];
+  const store = BlockCache.prototype.store;
+  BlockCache.prototype.store = function (this: BlockCache, ...args: Parameters<typeof store>): void {
+    stores.push(args[5] ?? 0);
+    store.apply(this, args);
+  };
+  try {
+    for (let i = 0; i < 10; i++) enc.encode([[':method', 'GET'], [':path', '/'], ['x-request-id', `id-${i}`]]);
+    assert.equal(stores, [0]); // block 2 only: every later block stops at a new id and is never stored
+  } finally {
+    BlockCache.prototype.store = store;
+  }
 });
 
 test('property: lists sharing prefixes, with differing tails and size changes, stay in step with a cache-free encoder', () => {
