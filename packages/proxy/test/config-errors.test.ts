@@ -32,6 +32,12 @@ const YAML_CASES: Array<[string, string, string[]]> = [
   ['invalid regex', OK_HEAD + 'routes:\n  - backends: [app]\n    matches:\n      - path: { type: RegularExpression, value: "/a(" }\n', [
     'bad.yaml:6:49 routes[0].matches[0].path.value: invalid regular expression "/a(": Unterminated group',
   ]],
+  ['non-ASCII path (would lose its high bytes on the wire)', OK_HEAD + 'routes:\n  - backends: [app]\n    matches: [{ path: "/caf\u00e9" }]\n', [
+    'bad.yaml:5:23 routes[0].matches[0].path: path "/café" has U+00E9 at offset 4: only visible ASCII is allowed (percent-encode other characters)',
+  ]],
+  ['header value above U+00FF (U+010A would write LF to the backend)', OK_HEAD + 'routes:\n  - backends: [app]\n    filters:\n      - type: RequestHeaderModifier\n        requestHeaderModifier: { set: [{ name: x-a, value: "a\u010a\u010db" }] }\n', [
+    'bad.yaml:7:60 routes[0].filters[0].requestHeaderModifier.set[0].value: header value has a character above U+00FF (U+010A at offset 1): values are octets, one per character',
+  ]],
   ['path without leading slash', OK_HEAD + 'routes:\n  - backends: [app]\n    matches: [{ path: api }]\n', [
     'bad.yaml:5:23 routes[0].matches[0].path: path "api" must start with "/"',
   ]],

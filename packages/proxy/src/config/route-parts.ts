@@ -46,7 +46,15 @@ export function headerValue(f: Field): string | undefined {
   const s = f.string();
   if (s === undefined) return undefined;
   if (/[\r\n\0]/.test(s)) return f.fail('header value must not contain CR, LF or NUL');
+  // Field values are octets (RFC 9110 §5.5), one per character on the wire: a character above U+00FF would lose its
+  // high byte there (U+010A would become LF).
+  const wide = s.search(/[^\0-\xff]/);
+  if (wide >= 0) return f.fail(`header value has a character above U+00FF (${codePointName(s, wide)} at offset ${wide}): values are octets, one per character`);
   return s;
+}
+
+function codePointName(s: string, at: number): string {
+  return `U+${s.codePointAt(at)!.toString(16).toUpperCase().padStart(4, '0')}`;
 }
 
 export function hostname(f: Field, wildcard: boolean): string | undefined {
@@ -73,6 +81,10 @@ function pathValue(f: Field): string | undefined {
   if (s === undefined) return undefined;
   if (!s.startsWith('/')) return f.fail(`path ${JSON.stringify(s)} must start with "/"`);
   if (/[?#\s]/.test(s)) return f.fail(`path ${JSON.stringify(s)} must not contain "?", "#" or whitespace`);
+  // RFC 3986 §2: a path on the wire is ASCII; anything else is percent-encoded (a character above U+00FF would
+  // otherwise lose its high byte on the way to the backend).
+  const other = s.search(/[^\x21-\x7e]/);
+  if (other >= 0) return f.fail(`path ${JSON.stringify(s)} has ${codePointName(s, other)} at offset ${other}: only visible ASCII is allowed (percent-encode other characters)`);
   if (s.length > 1024) return f.fail('path longer than 1024 characters');
   return s;
 }
