@@ -1,6 +1,7 @@
 // Review: EnginePump against a scripted engine and socket — a flush that runs out of rounds goes on from the next
 // microtask; a later deadline keeps the armed timer, an earlier one replaces it; the last read is let go of even when
-// the engine has no deadline (a quiet connection with a stream open, or no idle timeout).
+// the engine has no deadline (a quiet connection with a stream open, or no idle timeout); deadlines still fire while
+// the socket waits for a drain that may never come.
 import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
 import { test } from 'uvu';
@@ -92,6 +93,31 @@ test('a later deadline keeps the armed timer, an earlier one replaces it, none c
   assert.ok(earlier !== null && earlier !== first, 'earlier deadline: a new timer');
   pump.stop();
   assert.is(timerOf(), null);
+});
+
+test('while the peer reads nothing (waiting for drain) the engine deadlines still fire; a finished engine lingers out', async () => {
+  const engine = Object.assign(fakeEngine(1), { ticks: 0 });
+  engine.tick = () => {
+    engine.ticks++;
+    engine.deadline = Infinity;
+    engine.finished = true; // e.g. SETTINGS_TIMEOUT: GOAWAY queued, the connection is finished
+  };
+  const socket = new FakeSocket();
+  socket.write = function (this: FakeSocket): boolean {
+    this.writes++;
+    return false; // the peer never reads: no 'drain' will come
+  };
+  const pump = new EnginePump(socket as unknown as Socket, engine as unknown as H2Connection, () => {});
+  pump.flush();
+  assert.is(socket.writes, 1);
+  engine.deadline = Date.now() + 20;
+  pump.flush(); // waiting for drain: nothing to write, but the deadline is armed
+  for (let waited = 0; engine.ticks === 0 && waited < 2000; waited += 20) await new Promise((r) => setTimeout(r, 20));
+  assert.is(engine.ticks, 1, "the engine's deadline fired while the socket waited for drain");
+  const linger = (pump as unknown as { lingerTimer: NodeJS.Timeout | null }).lingerTimer;
+  assert.ok(linger !== null, 'the finished connection is torn down after the linger time, not left waiting for a drain');
+  pump.stop();
+  clearTimeout(linger!);
 });
 
 test('the last read is let go of within a second even when the engine has no deadline', async () => {

@@ -177,7 +177,14 @@ export class EnginePump<R = unknown> {
 
   /** Writes what the engine has, in one corked batch. */
   flush(): void {
-    if (this.ended || this.waitingDrain) return;
+    if (this.ended) return;
+    if (this.waitingDrain) {
+      // The peer reads nothing for now: nothing can be written, but the engine's deadlines still run (a SETTINGS or
+      // idle timeout), and a connection that finished meanwhile lingers out instead of waiting for a drain forever.
+      if (this.conn.finished) this.linger();
+      else this.armTimer();
+      return;
+    }
     this.flushWanted = false;
     const socket = this.socket;
     let round = 0;
