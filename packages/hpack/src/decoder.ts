@@ -1,6 +1,4 @@
 import { ByteReader } from './byte-reader.js';
-
-const NO_BYTES = new Uint8Array(0);
 import { ENTRY_OVERHEAD } from './dynamic-table.js';
 import { EmptyHeaderNameError, HeaderListTooLargeError, HpackError } from './errors.js';
 import { readInteger } from './integer.js';
@@ -8,6 +6,8 @@ import { checkListSize, checkTableSize } from './size-check.js';
 import { DynamicTableOwner } from './table-owner.js';
 import { STATIC_NAMES, STATIC_TABLE_LENGTH, STATIC_VALUES } from './static-table.js';
 import { readStringLiteral, skipStringLiteral } from './string-literal.js';
+
+const NO_BYTES = new Uint8Array(0);
 
 export interface DecoderOptions {
   /**
@@ -82,14 +82,13 @@ export class Decoder extends DynamicTableOwner {
   decode(block: Uint8Array): DecodedHeader[] {
     if (this.failed) throw new HpackError('decoder-failed', 'the decoder failed on an earlier block (connection error)');
     try {
-      const headers = this.decodeBlock(block);
-      this.reader.reset(NO_BYTES); // the block is usually a view of a socket read: holding it would keep the read alive
-      return headers;
+      return this.decodeBlock(block);
     } catch (error) {
-      this.reader.reset(NO_BYTES);
       // Only an oversized list or a rejected name leaves the table in sync (the block was processed to its end).
       if (!(error instanceof HeaderListTooLargeError) && !(error instanceof EmptyHeaderNameError)) this.failed = true;
       throw error;
+    } finally {
+      this.reader.reset(NO_BYTES); // the block is usually a view of a socket read: holding it would keep the read alive
     }
   }
 

@@ -252,4 +252,16 @@ test('invalid settings are RangeErrors', () => {
   assert.throws(() => new Decoder().setMaxHeaderListSize(NaN), RangeError);
 });
 
+test('the decoder keeps no reference to a block it decoded, whether the block was good or bad', () => {
+  const heldBytes = (d: Decoder) => (d as unknown as { reader: { bytes: Uint8Array } }).reader.bytes.length;
+  const read = new Uint8Array(64 * 1024); // a socket read the block is a view of
+  read.set([0x82, 0x86, 0x84], 100); // :method GET, :scheme http, :path /
+  const decoder = new Decoder();
+  assert.equal(decoder.decode(read.subarray(100, 103)), [[':method', 'GET'], [':scheme', 'http'], [':path', '/']]);
+  assert.is(heldBytes(decoder), 0);
+  read.set([0x80], 200); // index 0: invalid
+  assert.throws(() => decoder.decode(read.subarray(200, 201)), (e: unknown) => e instanceof HpackError);
+  assert.is(heldBytes(decoder), 0);
+});
+
 test.run();
