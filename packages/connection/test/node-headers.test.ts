@@ -80,6 +80,24 @@ test('toHeaderObject: node shapes (:status number, set-cookie array, cookie "; "
   assert.equal(raw.slice(0, 4), [':status', '404', 'set-cookie', 'a=1']);
 });
 
+test('toHeaderObject: a value is UTF-8-decoded by its own octets, whatever came at its position in the lists before', () => {
+  const utf8 = Buffer.from('café ✓', 'utf8').toString('latin1'); // the octets as the engine carries them
+  const latin1Only = '\xe9t\xe9'; // not valid UTF-8: stays latin1
+  const lists: Array<Array<[string, string]>> = [
+    [[':method', 'GET'], ['x-a', 'plain']],
+    [[':method', 'GET'], ['x-a', utf8]],
+    [[':method', 'GET'], ['x-a', 'plain']],
+    [[':method', 'GET'], ['x-a', utf8]],
+    [[':method', 'GET'], ['x-a', utf8]], // the same value again at the same position: remembered as not ASCII
+    [[':method', 'GET'], ['x-a', latin1Only]],
+    [[':method', 'GET'], ['x-a', latin1Only]],
+  ];
+  assert.equal(
+    lists.map((l) => toHeaderObject(l)['x-a']),
+    ['plain', 'café ✓', 'plain', 'café ✓', 'café ✓', latin1Only, latin1Only],
+  );
+});
+
 test('toHeaderObject: names like __proto__, constructor and toString are plain fields; inspect shows a null prototype', () => {
   const h = toHeaderObject([
     ['__proto__', 'p'],

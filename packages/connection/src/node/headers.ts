@@ -135,9 +135,28 @@ export function isAscii(text: string): boolean {
   return true;
 }
 
-/** Received octets (latin1 string) → text: UTF-8 when they are valid UTF-8, else the latin1 characters. */
-function decodeFieldValue(value: string): string {
-  if (isAscii(value)) return value;
+/**
+ * The values of the last received list, by position, and whether each was ASCII. A client sends much the same fields
+ * in the same order, and the HPACK decoder hands out a table entry's own string each time, so `===` against the
+ * previous list (a pointer comparison for the same string, and equal text is equally ASCII) mostly replaces the scan.
+ */
+const lastValues: string[] = [];
+const lastAscii: boolean[] = [];
+const REMEMBERED_VALUES = 32;
+
+/** Received octets (latin1 string) at position `i` of its list → text: UTF-8 when valid UTF-8, else latin1. */
+function decodeFieldValue(value: string, i: number): string {
+  let ascii: boolean;
+  if (i < lastValues.length && lastValues[i] === value) {
+    ascii = lastAscii[i]!;
+  } else {
+    ascii = isAscii(value);
+    if (i <= lastValues.length && i < REMEMBERED_VALUES) {
+      lastValues[i] = value;
+      lastAscii[i] = ascii;
+    }
+  }
+  if (ascii) return value;
   const bytes = new Uint8Array(value.length);
   for (let i = 0; i < value.length; i++) bytes[i] = value.charCodeAt(i);
   try {
@@ -165,7 +184,7 @@ export function toHeaderObject(list: HeaderList, raw?: string[]): IncomingHttpHe
   for (let i = 0; i < list.length; i++) {
     const field = list[i]!;
     const name = field[0];
-    const value = decodeFieldValue(field[1]);
+    const value = decodeFieldValue(field[1], i);
     if (raw !== undefined) raw.push(name, value);
     // A repeated name is rare: look for it among the earlier fields (a keyed read of an absent property is slower).
     let repeated = false;
