@@ -21,6 +21,22 @@ test('valid request fills method and content-length', () => {
   assert.is(info.contentLength, 12);
 });
 
+test('values remembered from the previous block never excuse a bad value at the same position', () => {
+  const ua = 'agent/1.0';
+  const blocks: HeaderList[] = [
+    [...GET, ['user-agent', ua]],
+    [...GET, ['user-agent', ua]], // the same value: remembered as valid
+    [...GET, ['user-agent', 'agent/1.0\r\nx-evil: 1']], // same position, a new value: checked
+    [...GET, ['user-agent', 'agent/1.0\r\nx-evil: 1']], // failed values are not remembered: checked again
+    [...GET, ['user-agent', ' agent/1.0']],
+    [...GET, ['user-agent', ua]],
+  ];
+  assert.equal(
+    blocks.map((b) => check(b).error),
+    ['', '', 'NUL, CR or LF in the value of "user-agent"', 'NUL, CR or LF in the value of "user-agent"', 'leading or trailing whitespace in the value of "user-agent"', ''],
+  );
+});
+
 test('valid response and trailers', () => {
   const response = check([[':status', '204'], ['x', 'y']], 'response');
   assert.is(response.error, '');

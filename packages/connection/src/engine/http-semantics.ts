@@ -62,6 +62,22 @@ export function classifyName(name: string): number {
   return cls;
 }
 
+/**
+ * The values of the last checked header block that passed checkFieldValue, by position. A peer repeats its fields in
+ * the same order, and the HPACK decoder hands out a table entry's own string each time, so `===` against the previous
+ * block (a pointer comparison for the same string; equal text passes equally) mostly replaces the scan.
+ */
+const passedValues: string[] = [];
+const REMEMBERED_VALUES = 32;
+
+/** checkFieldValue for the field at position `i` of its block, remembering values that passed. */
+function checkFieldValueAt(name: string, value: string, i: number): string {
+  if (i < passedValues.length && passedValues[i] === value) return '';
+  const error = checkFieldValue(name, value);
+  if (error === '' && i <= passedValues.length && i < REMEMBERED_VALUES) passedValues[i] = value;
+  return error;
+}
+
 /** RFC 9113 §8.2.1: no NUL, CR or LF in a value, no leading or trailing SP/HTAB. Returns an error text or ''. */
 function checkFieldValue(name: string, value: string): string {
   const n = value.length;
@@ -114,7 +130,7 @@ export function checkHeaderBlock(
     const field = headers[i]!;
     const name = field[0];
     const value = field[1];
-    const valueError = checkFieldValue(name, value);
+    const valueError = checkFieldValueAt(name, value, i);
     if (valueError) return valueError;
     if (name.charCodeAt(0) === 0x3a) {
       // ':' — a pseudo-header. The defined ones are recognised by comparison (static-table names compare by
