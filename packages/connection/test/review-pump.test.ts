@@ -6,7 +6,7 @@ import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { EnginePump, type H2Connection } from '../src/index.js';
+import { EnginePump, H2Connection } from '../src/index.js';
 
 class FakeSocket extends EventEmitter {
   writes = 0;
@@ -133,6 +133,49 @@ test('the last read is let go of within a second even when the engine has no dea
   pump.receive(read);
   pump.stop();
   assert.is(pump.lastRead, null, 'stop() lets go of it');
+});
+
+test('waiting for drain with a deadline already due that cannot act (idle compaction, a PING ACK unwritten): no timer spin', async () => {
+  let shift = -2000; // the engine's times are set two seconds back: its idle compaction deadline is past on return
+  const clock = () => Date.now() + shift;
+  const client = new H2Connection({ role: 'client', clock });
+  const server = new H2Connection({ role: 'server', clock, idleTimeout: 60_000 });
+  const socket = new FakeSocket();
+  let blocked = false;
+  const toClient: Uint8Array[] = [];
+  socket.write = function (this: FakeSocket, ...args: unknown[]): boolean {
+    this.writes++;
+    if (!blocked) toClient.push(args[0] as Uint8Array);
+    return !blocked;
+  };
+  const pump = new EnginePump(socket as unknown as Socket, server, () => {});
+  const exchange = () => {
+    for (const c of client.pull()) pump.receive(c);
+    pump.flush();
+    for (const c of toClient.splice(0)) client.receive(c);
+  };
+  exchange();
+  exchange();
+  exchange();
+  let ticks = 0;
+  const tick = server.tick;
+  server.tick = function (this: H2Connection): number {
+    ticks++;
+    return tick.call(this);
+  };
+  blocked = true;
+  client.ping();
+  exchange(); // the write of the PING ACK is refused: waiting for drain (the socket holds it)
+  client.ping();
+  exchange(); // the next ACK stays in the engine's writer (nothing is pulled while waiting)
+  shift = 0; // past the idle compaction deadline, which cannot act while bytes wait in the writer
+  pump.flush();
+  await new Promise((r) => setTimeout(r, 100));
+  server.tick = tick;
+  const armed = (pump as unknown as { timer: NodeJS.Timeout | null }).timer;
+  pump.stop();
+  assert.ok(armed !== null, 'a timer stays armed (the tick also acts on the idle timeout the due deadline hides)');
+  assert.ok(ticks <= 2, `the engine was ticked ${ticks} times in 100 ms by a timer re-armed for a deadline already past`);
 });
 
 test.run();

@@ -17,6 +17,12 @@ const LINGER_DISCARD_BYTES = 256 * 1024;
  * open has no engine deadline, and would otherwise keep its last read (up to 64 KiB) for as long as the stream lives.
  */
 const READ_HOLD_MS = 1000;
+/**
+ * While the socket waits for a drain, a deadline already due after the engine's tick is one that cannot act until
+ * bytes move (idle compaction with bytes still queued in the engine's writer): it is checked again after this long,
+ * not at once (a timer spinning every millisecond); the tick also acts on any deadline it hides (idle timeout).
+ */
+const DRAIN_RECHECK_MS = 1000;
 
 /** The pump of a socket, for the socket listeners below (shared functions: no closures per connection). */
 const kPump = Symbol('strand.pump');
@@ -182,7 +188,7 @@ export class EnginePump<R = unknown> {
       // The peer reads nothing for now: nothing can be written, but the engine's deadlines still run (a SETTINGS or
       // idle timeout), and a connection that finished meanwhile lingers out instead of waiting for a drain forever.
       if (this.conn.finished) this.linger();
-      else this.armTimer();
+      else this.armTimer(DRAIN_RECHECK_MS);
       return;
     }
     this.flushWanted = false;
@@ -234,11 +240,13 @@ export class EnginePump<R = unknown> {
     this.lingerTimer.unref();
   }
 
-  private armTimer(): void {
+  /** `dueDelay`: a deadline already due is armed this long from now instead (while waiting for a drain). */
+  private armTimer(dueDelay = 0): void {
     // Only onTimer acts on timers; a timer that fires early finds nothing due and is simply armed again. So a later
     // deadline leaves the armed timer alone: an idle deadline moves with every request that empties the connection
     // (one request at a time per connection, h2load -m 1), and re-arming it cost a clearTimeout + setTimeout each.
-    const deadline = this.conn.nextDeadline();
+    let deadline = this.conn.nextDeadline();
+    if (dueDelay > 0 && deadline <= Date.now()) deadline = Date.now() + dueDelay;
     if (deadline === this.timerAt || (deadline > this.timerAt && this.timer !== null)) return;
     if (this.timer !== null) clearTimeout(this.timer);
     this.timer = null;
