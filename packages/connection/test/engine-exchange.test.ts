@@ -261,6 +261,27 @@ test('an idle connection releases its write buffers and works again afterwards',
   assert.equal(ofType(p.clientEvents, 'headers').map((h) => [h.streamId, h.headers[0]]), [[1, [':status', '204']], [3, [':status', '200']]]);
 });
 
+test('idle compaction that cannot act (bytes still unwritten) does not leave a deadline in the past', () => {
+  let now = 0;
+  const p = pair({ clock: () => now }, { clock: () => now });
+  p.client.request(GET, { endStream: true });
+  p.run();
+  p.server.respond(1, [[':status', '204']], true);
+  p.run();
+  p.server.ping(); // queued in the writer and never pulled: the peer is not reading
+  now = 1000;
+  p.server.tick();
+  assert.is((p.server as unknown as { compacted: boolean }).compacted, false, 'the writer still holds the PING');
+  assert.ok(p.server.nextDeadline() > now, `next deadline ${p.server.nextDeadline()} is not in the past (a timer would spin)`);
+  now = p.server.nextDeadline();
+  p.server.tick();
+  assert.ok(p.server.nextDeadline() > now);
+  p.run(); // the bytes go out: compaction can act at its next try
+  now += 1000;
+  p.server.tick();
+  assert.is((p.server as unknown as { compacted: boolean }).compacted, true);
+});
+
 test('a push that crosses our ENABLE_PUSH = 0 before the ACK is declined with CANCEL, not accepted', () => {
   const p = pair(); // the client sends ENABLE_PUSH = 0
   p.client.request(GET, { endStream: true });

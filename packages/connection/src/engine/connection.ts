@@ -119,6 +119,8 @@ export class H2Connection {
   private fatal = false;
   /** Buffers were released while idle; the next stream reallocates them. */
   private compacted = false;
+  /** Idle compaction found bytes still in the writer: not tried again before this time. */
+  private compactRetryAt = 0;
   /** The client preface is still to be written ahead of everything else. */
   private queueRawPreface = false;
   /** The stream the DATA frame being received in pieces goes to (null: none, or its pieces are dropped). */
@@ -914,8 +916,8 @@ export class H2Connection {
     }
     if (!this.compacted && this.store.size === 0 && this.pendingOpens.length === 0) {
       // An idle connection gives back its write buffers (a slab, the HPACK scratch) after a while.
-      const at = this.idleSince + IDLE_COMPACT_MS;
-      if (now >= at) this.compact();
+      const at = Math.max(this.idleSince + IDLE_COMPACT_MS, this.compactRetryAt);
+      if (now >= at) this.compact(now);
       else next = Math.min(next, at);
     }
     if (this.idleTimeout > 0 && this.store.size === 0 && this.pendingOpens.length === 0) {
@@ -929,12 +931,17 @@ export class H2Connection {
     return next;
   }
 
-  private compact(): void {
+  private compact(now: number): void {
     // Per-stream tables keep the room of their busiest moment until now (they never shrink as streams come and go).
     this.store.compact();
     this.scheduler.compact?.();
     if (this.pendingById !== null && this.pendingById.size === 0) this.pendingById = null;
-    if (!this.writer.release()) return;
+    if (!this.writer.release()) {
+      // Bytes wait in the writer (a peer that is not reading): try again later, not at a deadline already past (a
+      // timer armed for it would fire at once, again and again).
+      this.compactRetryAt = now + IDLE_COMPACT_MS;
+      return;
+    }
     this.hpackBuf = new ByteWriter(256);
     this.compacted = true;
   }

@@ -18,9 +18,9 @@ const LINGER_DISCARD_BYTES = 256 * 1024;
  */
 const READ_HOLD_MS = 1000;
 /**
- * While the socket waits for a drain, a deadline already due after the engine's tick is one that cannot act until
- * bytes move (idle compaction with bytes still queued in the engine's writer): it is checked again after this long,
- * not at once (a timer spinning every millisecond); the tick also acts on any deadline it hides (idle timeout).
+ * While the socket waits for a drain, a deadline still due after the engine's tick is one it cannot act on until bytes
+ * move: it is checked again after this long, not at once (a timer firing every millisecond). The engine itself puts
+ * off idle compaction that finds bytes in its writer (compactRetryAt); this guards the pump against any other such.
  */
 const DRAIN_RECHECK_MS = 1000;
 
