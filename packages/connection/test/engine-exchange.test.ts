@@ -243,14 +243,20 @@ test('extended CONNECT (RFC 8441) is accepted once the server has sent ENABLE_CO
   assert.equal(ofType(p.serverEvents, 'streamReset'), []);
 });
 
-test('an idle connection releases its write buffers and works again afterwards', () => {
-  let now = 0;
-  const p = pair({ clock: () => now }, { clock: () => now });
+/** A client and server on a settable clock (`clock.now`), after one finished exchange: the connection is idle. */
+function idleAfterOneRequest() {
+  const clock = { now: 0 };
+  const p = pair({ clock: () => clock.now }, { clock: () => clock.now });
   p.client.request(GET, { endStream: true });
   p.run();
   p.server.respond(1, [[':status', '204']], true);
   p.run();
-  now = 1000;
+  return { p, clock };
+}
+
+test('an idle connection releases its write buffers and works again afterwards', () => {
+  const { p, clock } = idleAfterOneRequest();
+  clock.now = 1000;
   p.server.tick();
   assert.is((p.server as unknown as { compacted: boolean }).compacted, true);
   p.client.request(GET, { endStream: true });
@@ -262,22 +268,17 @@ test('an idle connection releases its write buffers and works again afterwards',
 });
 
 test('idle compaction that cannot act (bytes still unwritten) does not leave a deadline in the past', () => {
-  let now = 0;
-  const p = pair({ clock: () => now }, { clock: () => now });
-  p.client.request(GET, { endStream: true });
-  p.run();
-  p.server.respond(1, [[':status', '204']], true);
-  p.run();
+  const { p, clock } = idleAfterOneRequest();
   p.server.ping(); // queued in the writer and never pulled: the peer is not reading
-  now = 1000;
+  clock.now = 1000;
   p.server.tick();
   assert.is((p.server as unknown as { compacted: boolean }).compacted, false, 'the writer still holds the PING');
-  assert.ok(p.server.nextDeadline() > now, `next deadline ${p.server.nextDeadline()} is not in the past (a timer would spin)`);
-  now = p.server.nextDeadline();
+  assert.ok(p.server.nextDeadline() > clock.now, `next deadline ${p.server.nextDeadline()} is not in the past (a timer would spin)`);
+  clock.now = p.server.nextDeadline();
   p.server.tick();
-  assert.ok(p.server.nextDeadline() > now);
+  assert.ok(p.server.nextDeadline() > clock.now);
   p.run(); // the bytes go out: compaction can act at its next try
-  now += 1000;
+  clock.now += 1000;
   p.server.tick();
   assert.is((p.server as unknown as { compacted: boolean }).compacted, true);
 });
