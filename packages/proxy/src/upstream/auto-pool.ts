@@ -81,18 +81,12 @@ export class AutoPool implements UpstreamPool {
   private waiting: DeferredRequest[] = [];
   private probing = false;
   private closed = false;
-  /** H1PoolOptions.queueAfterConnections when HTTP/1.1 is chosen (undefined = its default). */
-  private readonly queueAfterConnections: number | undefined;
+  /** The HTTP/1.1 pool's options, used when the backend does not choose h2. */
+  private readonly h1Options: H1PoolOptions;
 
-  constructor(options: H2PoolOptions, queueAfterConnections?: number) {
-    this.queueAfterConnections = queueAfterConnections;
+  constructor(options: H2PoolOptions, h1Options: H1PoolOptions) {
     this.options = options;
-  }
-
-  private h1Options(): H1PoolOptions {
-    const o: H1PoolOptions = { target: this.options.target, maxConnections: this.options.maxConnections, idleTimeoutMs: this.options.idleTimeoutMs };
-    if (this.queueAfterConnections !== undefined) o.queueAfterConnections = this.queueAfterConnections;
-    return o;
+    this.h1Options = h1Options;
   }
 
   /** 'h2', 'http/1.1', or '' before the first connection answered. */
@@ -123,9 +117,7 @@ export class AutoPool implements UpstreamPool {
       socket.destroy();
       this.probing = false;
       if (this.closed) return;
-      this.chosen = h2
-        ? new H2Pool(this.options)
-        : new H1Pool(this.h1Options());
+      this.chosen = h2 ? new H2Pool(this.options) : new H1Pool(this.h1Options);
       const waiting = this.waiting;
       this.waiting = [];
       for (const d of waiting) d.start(this.chosen);

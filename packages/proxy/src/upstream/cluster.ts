@@ -111,7 +111,7 @@ function createPool(config: ClusterConfig, target: HostTarget, options: ClusterO
     case 'http':
       return new H1Pool(h1);
     case 'auto':
-      return target.tls !== null ? new AutoPool(h2, h1.queueAfterConnections) : new H1Pool(h1);
+      return target.tls !== null ? new AutoPool(h2, h1) : new H1Pool(h1);
     default:
       // h2c, h2, grpc, grpc-web: HTTP/2 (TLS when the cluster has it).
       return new H2Pool(h2);
