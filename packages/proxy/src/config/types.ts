@@ -129,8 +129,9 @@ export interface ClusterConfig {
   /** Max upstream connections per host (0 = unlimited). */
   maxConnections: number;
   /**
-   * HTTP/1.1 upstreams: connections per host opened freely; beyond them a request waits for a free one (100 ms at
-   * most, then it gets a new one up to maxConnections). 0 = no threshold. Absent = the default (64, upstream/h1-pool).
+   * HTTP/1.1 upstreams: connections per host opened freely; beyond them a request waits for a free one, and gets a
+   * new one (up to maxConnections) when none came free for 50 ms or it waited 1 s (upstream/h1-pool QUEUE_STALL_MS,
+   * QUEUE_WAIT_MAX_MS). 0 = no threshold. Absent = the default (64, DEFAULT_QUEUE_AFTER).
    */
   queueAfterConnections?: number;
   /** (added) Kubernetes Service this cluster stands for, so Gateway API backendRefs `{name, port}` resolve to it. */
