@@ -88,7 +88,7 @@ test('toHeaderObject: a value is UTF-8-decoded by its own octets, whatever came 
     [[':method', 'GET'], ['x-a', utf8]],
     [[':method', 'GET'], ['x-a', 'plain']],
     [[':method', 'GET'], ['x-a', utf8]],
-    [[':method', 'GET'], ['x-a', utf8]], // the same value again at the same position: remembered as not ASCII
+    [[':method', 'GET'], ['x-a', utf8]], // the same non-ASCII value again at the same position: decoded again
     [[':method', 'GET'], ['x-a', latin1Only]],
     [[':method', 'GET'], ['x-a', latin1Only]],
   ];

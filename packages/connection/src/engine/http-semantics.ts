@@ -1,6 +1,8 @@
 // RFC 9113 §8: HTTP semantics of header lists. A list that breaks a rule is "malformed" (§8.1.1): the engine answers
 // with a stream error PROTOCOL_ERROR, never a connection error, so other streams are unaffected.
 
+import { RememberedValues } from './remembered-values.js';
+
 export type HeaderList = Array<[string, string]>;
 
 /** Which header block of a stream is being checked. */
@@ -62,19 +64,14 @@ export function classifyName(name: string): number {
   return cls;
 }
 
-/**
- * The values of the last checked header block that passed checkFieldValue, by position. A peer repeats its fields in
- * the same order, and the HPACK decoder hands out a table entry's own string each time, so `===` against the previous
- * block (a pointer comparison for the same string; equal text passes equally) mostly replaces the scan.
- */
-const passedValues: string[] = [];
-const REMEMBERED_VALUES = 32;
+/** Values of received blocks that passed checkFieldValue (the check depends on the value alone). */
+const validValues = new RememberedValues();
 
-/** checkFieldValue for the field at position `i` of its block, remembering values that passed. */
+/** checkFieldValue for the field at position `i` of its block, skipped for a value that passed there last time. */
 function checkFieldValueAt(name: string, value: string, i: number): string {
-  if (i < passedValues.length && passedValues[i] === value) return '';
+  if (validValues.has(i, value)) return '';
   const error = checkFieldValue(name, value);
-  if (error === '' && i <= passedValues.length && i < REMEMBERED_VALUES) passedValues[i] = value;
+  if (error === '') validValues.add(i, value);
   return error;
 }
 

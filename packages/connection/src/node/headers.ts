@@ -2,6 +2,7 @@
 // The engine carries field values as latin1 strings (one char per octet, RFC 9110 §5.5); values with characters
 // above U+007F are sent as their UTF-8 octets and turned back into text when the received octets are valid UTF-8.
 import { classifyName, NAME_CONNECTION_SPECIFIC, NAME_TE, type HeaderList } from '../engine/http-semantics.js';
+import { RememberedValues } from '../engine/remembered-values.js';
 import { nodeError } from './errors.js';
 
 /** Outgoing headers as node:http2 takes them. */
@@ -135,26 +136,15 @@ export function isAscii(text: string): boolean {
   return true;
 }
 
-/**
- * The values of the last received list, by position, and whether each was ASCII. A client sends much the same fields
- * in the same order, and the HPACK decoder hands out a table entry's own string each time, so `===` against the
- * previous list (a pointer comparison for the same string, and equal text is equally ASCII) mostly replaces the scan.
- */
-const lastValues: string[] = [];
-const lastAscii: boolean[] = [];
-const REMEMBERED_VALUES = 32;
+/** Received values found ASCII (remembered by position; a non-ASCII value is decoded afresh each time). */
+const asciiValues = new RememberedValues();
 
 /** Received octets (latin1 string) at position `i` of its list → text: UTF-8 when valid UTF-8, else latin1. */
 function decodeFieldValue(value: string, i: number): string {
-  let ascii: boolean;
-  if (i < lastValues.length && lastValues[i] === value) {
-    ascii = lastAscii[i]!;
-  } else {
-    ascii = isAscii(value);
-    if (i <= lastValues.length && i < REMEMBERED_VALUES) {
-      lastValues[i] = value;
-      lastAscii[i] = ascii;
-    }
+  let ascii = asciiValues.has(i, value);
+  if (!ascii && isAscii(value)) {
+    ascii = true;
+    asciiValues.add(i, value);
   }
   if (ascii) return value;
   const bytes = new Uint8Array(value.length);
