@@ -86,12 +86,12 @@ export class EnginePump<R = unknown> {
   private lingerTimer: NodeJS.Timeout | null = null;
   private discarded = 0;
   /**
-   * The last socket read, kept until the next one, the engine's next timer, READ_HOLD_MS at most, or the end. The
-   * engine holds no read once it is parsed (DATA comes in pieces), so without this every read buffer died young and in
-   * bulk, and glibc gave the freed heap top back to the kernel only to fault it in again: 34–70 minor faults per MiB
-   * uploaded against 5 with one read held per connection, and 9 % fewer uploads per second (docs/benchmarks.md).
+   * @internal The last socket read, kept until the next one, READ_HOLD_MS at most, or the end (written, never read:
+   * holding it is the point). The engine holds no read once it is parsed (DATA comes in pieces), so without this
+   * every read buffer died young and in bulk, and glibc gave the freed heap top back to the kernel only to fault it in
+   * again: 34–70 minor faults per MiB uploaded against 2–6 with one read held per connection, and 9 % fewer uploads
+   * per second (docs/benchmarks.md).
    */
-  /** @internal (written, never read: holding it is the point) */
   lastRead: Uint8Array | null = null;
   /** Lets go of lastRead READ_HOLD_MS after it was armed (by a read while none was armed). */
   private holdTimer: NodeJS.Timeout | null = null;
@@ -163,7 +163,6 @@ export class EnginePump<R = unknown> {
   onTimer(): void {
     this.timer = null;
     this.timerAt = Infinity;
-    this.lastRead = null; // a timer fires when the connection is quiet (under load deadlines only move later)
     this.conn.tick();
     this.deliver(this.conn.takeEvents());
     this.flush();
