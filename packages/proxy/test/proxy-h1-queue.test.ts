@@ -17,8 +17,15 @@ interface Reply {
   body: string;
 }
 
+/** Method, extra fields and drain callback of a request with a body (the default: a GET without one). */
+interface Upload {
+  method: string;
+  headers: Array<[string, string]>;
+  onDrain: () => void;
+}
+
 /** A request on `pool`; resolves with the response (the body acknowledged as it arrives). */
-function fetch(pool: H1Pool, path: string): { done: Promise<Reply>; settled: () => boolean; request: UpstreamRequest } {
+function fetch(pool: H1Pool, path: string, upload?: Upload): { done: Promise<Reply>; settled: () => boolean; request: UpstreamRequest } {
   let settled = false;
   let request = null as UpstreamRequest | null; // set synchronously by the executor below
   const done = new Promise<Reply>((resolve, reject) => {
@@ -41,9 +48,12 @@ function fetch(pool: H1Pool, path: string): { done: Promise<Reply>; settled: () 
         settled = true;
         reject(new Error(error.message));
       },
-      onUpstreamDrain() {},
+      onUpstreamDrain() {
+        upload?.onDrain();
+      },
     };
-    request = pool.requestWith([['host', 'backend.test']], 'GET', path, true, handler);
+    const headers: Array<[string, string]> = [['host', 'backend.test'], ...(upload?.headers ?? [])];
+    request = pool.requestWith(headers, upload?.method ?? 'GET', path, upload === undefined, handler);
   });
   return { done, settled: () => settled, request: request! };
 }
@@ -196,37 +206,20 @@ test('a waiting request with a body: write() asks the sender to wait past 64 KiB
     });
     const first = fetch(pool, '/hold/1');
     let drains = 0;
-    let status = 0;
-    let body = '';
-    let upload: UpstreamRequest | null = null;
-    const done = new Promise<void>((resolve, reject) => {
-      upload = pool.requestWith([['host', 'backend.test'], ['content-length', String(5 * 16384)]], 'POST', '/upload', false, {
-        onUpstreamInformational() {},
-        onUpstreamResponse(s) {
-          status = s;
-        },
-        onUpstreamData(chunk) {
-          body += Buffer.from(chunk).toString();
-          upload!.bodyConsumed(chunk.length);
-        },
-        onUpstreamEnd: () => resolve(),
-        onUpstreamError: (e) => reject(new Error(e.message)),
-        onUpstreamDrain: () => drains++,
-      });
-    });
+    const upload = fetch(pool, '/upload', { method: 'POST', headers: [['content-length', String(5 * 16384)]], onDrain: () => drains++ });
     const piece = new Uint8Array(16384);
-    const oks = [1, 2, 3, 4].map(() => upload!.write(piece));
+    const oks = [1, 2, 3, 4].map(() => upload.request.write(piece));
     assert.equal(oks, [true, true, true, false]);
     assert.is(drains, 0);
     while (held.length === 0) await sleep(5);
     held[0]!.end('first');
     await first.done;
     while (drains === 0) await sleep(5);
-    upload!.write(piece);
-    upload!.end(null);
-    await done;
-    assert.is(status, 200);
-    assert.is(body, `got ${5 * 16384}`);
+    upload.request.write(piece);
+    upload.request.end(null);
+    const reply = await upload.done;
+    assert.is(reply.status, 200);
+    assert.is(reply.body, `got ${5 * 16384}`);
   }),
 );
 
