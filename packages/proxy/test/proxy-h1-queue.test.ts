@@ -4,13 +4,10 @@
 import type * as http from 'node:http';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { loadConfig } from '../src/config/load.js';
+import { parseConfig } from '../src/config/load.js';
 import type { UpstreamHandler, UpstreamRequest } from '../src/upstream/exchange.js';
 import { DEFAULT_QUEUE_AFTER, H1Pool, QUEUE_STALL_MS } from '../src/upstream/h1-pool.js';
 import { httpBackend, sleep } from './proxy-fixtures.js';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 
 interface Reply {
   status: number;
@@ -224,19 +221,11 @@ test('a waiting request with a body: write() asks the sender to wait past 64 KiB
 );
 
 test('config: clusters[].queueAfterConnections is read (absent = the default), negative is an error', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'strand-queue-'));
-  try {
-    const file = join(dir, 'p.yaml');
-    const doc = (extra: string) => `listeners:\n  - { name: l, port: 8080 }\nclusters:\n  - name: c\n    appProtocol: http\n    hosts: [{ address: 127.0.0.1, port: 9000 }]\n${extra}routes:\n  - { name: r, backends: [{ cluster: c }] }\n`;
-    writeFileSync(file, doc('    queueAfterConnections: 8\n'));
-    assert.is(loadConfig([file]).clusters.get('c')!.queueAfterConnections, 8);
-    writeFileSync(file, doc(''));
-    assert.is(loadConfig([file]).clusters.get('c')!.queueAfterConnections, undefined);
-    writeFileSync(file, doc('    queueAfterConnections: -1\n'));
-    assert.throws(() => loadConfig([file]), /queueAfterConnections/);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  const doc = (extra: string) => `listeners:\n  - { name: l, port: 8080 }\nclusters:\n  - name: c\n    appProtocol: http\n    hosts: [{ address: 127.0.0.1, port: 9000 }]\n${extra}routes:\n  - { name: r, backends: [{ cluster: c }] }\n`;
+  const load = (extra: string) => parseConfig(doc(extra), 'p.yaml');
+  assert.is(load('    queueAfterConnections: 8\n').clusters.get('c')!.queueAfterConnections, 8);
+  assert.is(load('').clusters.get('c')!.queueAfterConnections, undefined);
+  assert.throws(() => load('    queueAfterConnections: -1\n'), /queueAfterConnections/);
 });
 
 test.run();
