@@ -247,6 +247,7 @@ export const engineOptions: fc.Arbitrary<Partial<ConnectionOptions>> = fc.tuple(
   {
     settings: fc.record({ enablePush: fc.boolean(), maxConcurrentStreams: fc.constantFrom(1, 3, 100), maxHeaderListSize: fc.constantFrom(100, 1000, 65_536), initialWindowSize: fc.constantFrom(1, 65_535, 1 << 20) }, { requiredKeys: [] }),
     manualFlowControl: fc.boolean(),
+    streamWindowBudget: fc.constantFrom(0, 65_536, 1 << 20),
     scheduler: fc.constantFrom('rfc9218' as const, 'rfc7540' as const),
     settingsTimeout: fc.constantFrom(0, 1000, 10_000),
     prefaceTimeout: fc.constantFrom(0, 1000),

@@ -8,6 +8,7 @@ import {
   FrameWriter,
   H2Error,
   MAX_STREAM_ID,
+  MAX_WINDOW_SIZE,
   UNKNOWN_FRAME_TYPE,
   concatBytes,
   connectionError,
@@ -25,7 +26,7 @@ import {
   type WindowUpdateFrame,
 } from '@strand/frame';
 import { ByteWriter, Decoder, EmptyHeaderNameError, Encoder, HeaderListTooLargeError, HpackError } from '@strand/hpack';
-import { ReceivePolicy, ReceiveWindow, SendWindow, sendable } from '@strand/flow';
+import { ReceivePolicy, ReceiveWindow, SendWindow, sendable, sharedStreamWindow } from '@strand/flow';
 import { createScheduler, parsePriority, type StreamScheduler } from '@strand/priority';
 import { IdMap, StreamStore, StreamUsageError, isClosed, type Stream } from '@strand/stream';
 import type { H2Event, HeadersKind } from './events.js';
@@ -83,6 +84,8 @@ export class H2Connection {
   private readonly connRecv: ReceiveWindow;
   /** Shared by every stream's receive window. */
   private readonly streamRecvOptions: ReceivePolicy;
+  /** options.streamWindowBudget (0: off). */
+  private readonly windowBudget: number;
   private readonly info: BlockInfo = newBlockInfo();
   private events: H2Event[] = [];
 
@@ -162,6 +165,10 @@ export class H2Connection {
     if (schedulerKind === 'rfc9218' && wanted.noRfc7540Priorities === undefined) wanted.noRfc7540Priorities = true;
     const manual = options.manualFlowControl === true;
     this.streamRecvOptions = manual ? MANUAL_POLICY : AUTOMATIC_POLICY;
+    this.windowBudget = options.streamWindowBudget ?? 0;
+    if (!Number.isInteger(this.windowBudget) || this.windowBudget < 0 || this.windowBudget > MAX_WINDOW_SIZE) {
+      throw new RangeError(`streamWindowBudget must be an integer from 0 to ${MAX_WINDOW_SIZE}, got ${options.streamWindowBudget}`);
+    }
     this.connRecv = new ReceiveWindow(0, 65_535, options.connectionWindow ? { target: options.connectionWindow } : {});
 
     // RFC 9113 §3.4: a client's preface is the magic string, then SETTINGS; a server's is SETTINGS alone.
@@ -497,6 +504,7 @@ export class H2Connection {
     if (endStream) ext.recvPhase = RecvPhase.DONE;
     if (block.priority !== undefined) this.applyDependency(ext, block.priority);
     this.events.push({ type: 'headers', streamId: id, kind, headers: list, endStream, priority: block.priority });
+    if (this.windowBudget > 0 && kind === 'request' && !endStream) this.replenishStream(ext); // its share, for the body
     this.afterTransition(stream);
   }
 
@@ -1030,6 +1038,7 @@ export class H2Connection {
       this.writeHeaders(ext, headers, ext.sentEnd, ext.pendingPriority); // sentEnd: set by request() alone
       ext.pendingPriority = null;
       ext.headersSent = true;
+      if (this.windowBudget > 0) this.replenishStream(ext); // its share of the window, right after its HEADERS
       this.markReady(ext);
     }
   }
@@ -1096,6 +1105,11 @@ export class H2Connection {
 
   private replenishStream(ext: StreamExt): void {
     if (ext.recvPhase === RecvPhase.DONE) return; // the peer will send no more DATA on it
+    if (this.windowBudget > 0) {
+      // This stream's share of the budget with the streams open now (a cut withholds credit until repaid).
+      const target = sharedStreamWindow(this.windowBudget, this.store.size, this.localSettings.initialWindowSize);
+      if (target !== ext.recv.target) ext.recv.setTarget(target);
+    }
     const increment = ext.recv.takeUpdate();
     if (increment > 0) this.writer.windowUpdate(ext.id, increment);
   }

@@ -24,6 +24,15 @@ export interface ConnectionOptions {
   /** Connection receive window to grow to right after the preface (default 16 MiB, @strand/flow). */
   connectionWindow?: number;
   /**
+   * Stream receive windows that share this many bytes (default 0: off, every stream keeps the
+   * SETTINGS_INITIAL_WINDOW_SIZE we advertise). When on, each stream's window grows to this budget ÷ open streams,
+   * never below SETTINGS_INITIAL_WINDOW_SIZE: a stream alone gets the whole budget (one WINDOW_UPDATE right after it
+   * opens), many streams get their share each, and a stream's share is recomputed at every WINDOW_UPDATE decision, so
+   * it shrinks (credit withheld) when more streams open and grows when they finish (@strand/flow sharedStreamWindow).
+   * Advertise a small SETTINGS_INITIAL_WINDOW_SIZE with it (this engine's default is 1 MiB; 65,535 suits).
+   */
+  streamWindowBudget?: number;
+  /**
    * Manual flow control: received DATA is acknowledged only when the application calls `consume(id, n)`
    * (default false: acknowledged as soon as it is received).
    */

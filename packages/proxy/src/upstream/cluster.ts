@@ -12,7 +12,7 @@ import { HealthChecker } from './health.js';
 import { UpstreamHost } from './host.js';
 
 export interface ClusterOptions {
-  /** SETTINGS_INITIAL_WINDOW_SIZE toward HTTP/2 backends (bytes of a response buffered ahead of a slow client). */
+  /** Window toward HTTP/2 backends: bytes of a response buffered ahead of a slow client, shared by a connection's streams (H2PoolOptions). */
   streamWindow: number;
   /** Reads a CA file (tests inject). */
   readFile?: (path: string) => string;

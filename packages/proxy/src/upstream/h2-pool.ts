@@ -22,9 +22,16 @@ export interface H2PoolOptions {
   /** Cap on streams per connection below the backend's own limit; 0 = the backend's. */
   maxStreamsPerConnection: number;
   idleTimeoutMs: number;
-  /** SETTINGS_INITIAL_WINDOW_SIZE we advertise: how much of one response the backend may send ahead of the client. */
+  /**
+   * How much of one response the backend may send ahead of the client, for a stream alone on its connection. The
+   * streams of one connection share it: each gets streamWindow ÷ open streams, at least MIN_STREAM_WINDOW (the
+   * engine's streamWindowBudget), so a backend that interleaves many responses fairly cannot spread itself over all.
+   */
   streamWindow: number;
 }
+
+/** The window every upstream stream starts with, and the least share it gets (H2PoolOptions.streamWindow). */
+const MIN_STREAM_WINDOW = 65_535;
 
 /** One request on an upstream HTTP/2 connection. */
 class H2UpstreamStream implements UpstreamRequest {
@@ -95,7 +102,11 @@ export class H2UpstreamConnection {
     this.conn = new H2Connection({
       role: 'client',
       manualFlowControl: true,
-      settings: { initialWindowSize: options.streamWindow, enablePush: false },
+      // SETTINGS_INITIAL_WINDOW_SIZE 65,535 (the RFC default); each stream gets its share by a WINDOW_UPDATE after its
+      // HEADERS. One large window per stream let a backend interleaving 40 one-MiB responses finish none of them
+      // early, and the pipeline through the proxy stalled: 10 % of both cores idle (docs/benchmarks.md).
+      settings: { initialWindowSize: MIN_STREAM_WINDOW, enablePush: false },
+      streamWindowBudget: options.streamWindow,
       idleTimeout: options.idleTimeoutMs,
       // The backend may be slow to answer our SETTINGS under load; never kill a connection for it.
       settingsTimeout: 0,
