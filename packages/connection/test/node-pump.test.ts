@@ -61,6 +61,50 @@ test('a listener that throws during one connection flush: the other connection o
   }
 });
 
+test('a listener that answers and then throws while a read is delivered: the answer still goes out', async () => {
+  // During a read's events the pump queues no flush microtask (the read's own flush follows); when a listener throws,
+  // that flush never runs, so the pump must queue one then.
+  const thrown: string[] = [];
+  const onUncaught = (error: Error) => thrown.push(error.message);
+  process.on('uncaughtException', onUncaught);
+  let pump = null as EnginePump | null;
+  const server = net.createServer((socket) => {
+    const conn = new H2Connection({ role: 'server' });
+    pump = new EnginePump(socket, conn, (events: H2Event[]) => {
+      for (const e of events) {
+        if (e.type !== 'headers') continue;
+        conn.respond(e.streamId, [[':status', '204']], true);
+        pump!.schedule();
+        throw new Error('listener throws after answering');
+      }
+    });
+  });
+  const port = await listen(server);
+  // A client that writes once (preface, SETTINGS, the request) and never again, not even its SETTINGS ACK: no later
+  // read can flush the answer for the pump.
+  const client = new H2Connection({ role: 'client' });
+  client.request([[':method', 'GET'], [':scheme', 'http'], [':authority', 'a'], [':path', '/']], { endStream: true });
+  const socket = net.connect(port, '127.0.0.1');
+  const status = new Promise<number>((resolve) => {
+    socket.on('data', (chunk: Buffer) => {
+      for (const e of client.receive(chunk)) if (e.type === 'headers') resolve(Number(e.headers.find((f) => f[0] === ':status')![1]));
+    });
+  });
+  socket.on('error', () => {});
+  for (const chunk of client.pull()) socket.write(chunk);
+  try {
+    // Promptly: the engine's next deadline (idle compaction) would also flush it, but only a second later.
+    const timeout = new Promise<string>((r) => setTimeout(() => r('timeout'), 300));
+    assert.is(await Promise.race([status, timeout]), 204);
+    assert.equal(thrown, ['listener throws after answering']);
+  } finally {
+    process.off('uncaughtException', onUncaught);
+    socket.destroy();
+    pump?.socket.destroy();
+    await closeServer(server);
+  }
+});
+
 test('a flush that already ran makes the queued one a no-op', async () => {
   let pulls = 0;
   let entry = null as Served | null; // assigned in the connection listener (not narrowed to null)

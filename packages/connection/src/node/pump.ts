@@ -80,6 +80,8 @@ export class EnginePump<R = unknown> {
    *  end of a read, clears it, and the queued one is skipped). */
   private flushWanted = false;
   private waitingDrain = false;
+  /** Delivering the events of a socket read: its own flush follows, so schedule() needs no microtask meanwhile. */
+  private receiving = false;
   private timer: NodeJS.Timeout | null = null;
   private timerAt = Infinity;
   private ended = false;
@@ -123,7 +125,16 @@ export class EnginePump<R = unknown> {
       this.holdTimer.unref();
     }
     const events = this.conn.receive(chunk);
-    this.deliver(events);
+    this.receiving = true;
+    try {
+      this.deliver(events);
+    } catch (error) {
+      // The application threw: the flush below does not run, so what it asked for goes out from a microtask.
+      this.receiving = false;
+      if (this.flushWanted) this.schedule();
+      throw error;
+    }
+    this.receiving = false;
     this.flush();
   }
 
@@ -131,7 +142,7 @@ export class EnginePump<R = unknown> {
   schedule(): void {
     if (this.ended) return;
     this.flushWanted = true;
-    if (this.flushScheduled) return;
+    if (this.flushScheduled || this.receiving) return;
     this.flushScheduled = true;
     flushQueue.push(this);
     if (!flushQueued) {
