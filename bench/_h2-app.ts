@@ -3,7 +3,7 @@
 // Answers: GET / → "hello"; GET /download → 1 MiB; POST → reads the body, answers its length.
 import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
-import { TEST_CERT, TEST_KEY } from '../conformance/h2spec/reference-server.js';
+import { TEST_CERT, TEST_KEY } from '../conformance/h2spec/test-cert.js';
 
 const { values } = parseArgs({
   options: { impl: { type: 'string', default: 'strand' }, api: { type: 'string', default: 'stream' }, tls: { type: 'boolean', default: false } },

@@ -11,39 +11,17 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { freePort, waitForPort } from '../packages/proxy/test/proxy-fixtures.js';
+import { bundleEntry } from './_bundle.js';
 
 const { values } = parseArgs({
   options: {
     seconds: { type: 'string', default: '4' },
     rounds: { type: 'string', default: '3' },
     only: { type: 'string' },
-    serve: { type: 'string' },
-    backend: { type: 'string' },
   },
 });
 
-// ---------------------------------------------------------------- child mode: run strand-proxy
-
-if (values.serve !== undefined) {
-  const { startProxy } = await import('../packages/proxy/src/proxy.js');
-  const port = Number(values.backend);
-  const proto = values.serve as 'h2c' | 'http';
-  const config = {
-    source: 'bench',
-    listeners: [{ name: 'bench', address: '127.0.0.1', port: 0, tls: null }],
-    routes: [{ name: 'all', hostnames: [], listeners: [], matches: [{ path: { type: 'PathPrefix' as const, value: '/' }, method: null, headers: [], queryParams: [], grpc: null }], filters: [], backends: [{ cluster: 'b', weight: 1 }], timeouts: { request: 0, backendRequest: 0 }, retry: null, kind: 'HTTPRoute' as const }],
-    clusters: new Map([['b', { name: 'b', appProtocol: proto, tls: null, hosts: [{ address: '127.0.0.1', port, weight: 1 }], loadBalancing: 'round-robin' as const, healthCheck: null, outlier: { consecutiveFailures: 0, ejectionMs: 0 }, timeouts: { connectMs: 5000, requestMs: 0, idleMs: 60_000 }, maxStreamsPerConnection: 0, maxConnections: 0, service: null, demoBackend: null }]]),
-    accessLog: null,
-    admin: null,
-    limits: { drainTimeoutMs: 1000, maxRequestBodyBytes: 0, maxConnections: 0, maxConcurrentStreams: 256, maxHeaderListBytes: 65536, requestHeadersTimeoutMs: 10_000, idleTimeoutMs: 60_000 },
-    demoBackends: [],
-  };
-  const proxy = await startProxy(config);
-  process.send!({ port: proxy.ports.get('bench') });
-  process.on('SIGINT', () => process.exit(0));
-} else {
-  await main();
-}
+await main();
 
 // ---------------------------------------------------------------- bench
 
@@ -112,32 +90,8 @@ async function main(): Promise<void> {
   }
 
   // strand-proxy runs as a bundle (tsup, like the published dist) under plain node; from source via tsx if that fails.
-  const bundle = await bundleSelf();
-  const strandCommand = bundle !== null ? [bundle] : ['--import', 'tsx', join(here, 'proxy.ts')];
-
-  async function bundleSelf(): Promise<string | null> {
-    try {
-      const { build } = await import('tsup');
-      await build({
-        entry: { 'strand-proxy-bench': join(here, 'proxy.ts') },
-        outDir: tmp,
-        format: ['esm'],
-        platform: 'node',
-        target: 'node20',
-        noExternal: [/.*/],
-        tsconfig: join(here, '../tsconfig.json'),
-        silent: true,
-        dts: false,
-        sourcemap: false,
-        splitting: false,
-        outExtension: () => ({ js: '.mjs' }),
-      });
-      return join(tmp, 'strand-proxy-bench.mjs');
-    } catch (error) {
-      console.log(`(bundling failed, running strand-proxy from source: ${(error as Error).message})`);
-      return null;
-    }
-  }
+  const bundle = await bundleEntry(join(here, '_proxy-app.ts'), 'strand-proxy-bench', tmp);
+  const strandCommand = bundle !== null ? [bundle] : ['--import', 'tsx', join(here, '_proxy-app.ts')];
 
   async function startProxy(impl: string, w: Workload, backendPort: number): Promise<Proc> {
     if (impl === 'strand') {

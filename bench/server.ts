@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { freePort, waitForPort } from '../packages/proxy/test/proxy-fixtures.js';
+import { bundleEntry } from './_bundle.js';
 
 const { values } = parseArgs({ options: { seconds: { type: 'string', default: '4' }, rounds: { type: 'string', default: '2' }, only: { type: 'string' } } });
 const SECONDS = Number(values.seconds);
@@ -54,9 +55,13 @@ interface Server {
   stop(): Promise<void>;
 }
 
+// Both servers run from one bundle of the app (tsup, as the published packages are built) under plain node; from
+// source via tsx if bundling fails (bench/_bundle.ts says why it matters).
+const appBundle = await bundleEntry(join(here, '_h2-app.ts'), 'h2-app', tmp);
+
 async function startApp(impl: 'strand' | 'node', w: Pick<Workload, 'tls' | 'api'>): Promise<Server> {
-  const child = fork(join(here, '_h2-app.ts'), ['--impl', impl, '--api', w.api ?? 'stream', ...(w.tls ? ['--tls'] : [])], {
-    execArgv: ['--import', 'tsx', '--expose-gc'],
+  const child = fork(appBundle ?? join(here, '_h2-app.ts'), ['--impl', impl, '--api', w.api ?? 'stream', ...(w.tls ? ['--tls'] : [])], {
+    execArgv: appBundle !== null ? ['--expose-gc'] : ['--import', 'tsx', '--expose-gc'],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const port = await new Promise<number>((resolve, reject) => {
@@ -95,7 +100,7 @@ async function startNghttpd(w: Workload): Promise<Server | null> {
   const port = await freePort(); // a random port collided under load: h2load then ran against nothing
   const args = ['-d', root, '-n', '1', '--max-concurrent-streams=1000'];
   if (w.tls) {
-    const { TEST_KEY, TEST_CERT } = await import('../conformance/h2spec/reference-server.js');
+    const { TEST_KEY, TEST_CERT } = await import('../conformance/h2spec/test-cert.js');
     writeFileSync(join(tmp, 'key.pem'), TEST_KEY);
     writeFileSync(join(tmp, 'cert.pem'), TEST_CERT);
     args.push(String(port), join(tmp, 'key.pem'), join(tmp, 'cert.pem'));

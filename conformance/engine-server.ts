@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tls from 'node:tls';
 import { EnginePump, H2Connection, type ConnectionOptions, type H2Event } from '@strand/connection';
-import { TEST_CERT, TEST_KEY } from './h2spec/reference-server.js';
+import { TEST_CERT, TEST_KEY } from './h2spec/test-cert.js';
 
 export interface EngineServer {
   port: number;
