@@ -105,6 +105,51 @@ test('a listener that answers and then throws while a read is delivered: the ans
   }
 });
 
+test('a listener that throws without asking for a flush: what the engine answered to the read still goes out', async () => {
+  // The read's own flush carries the engine's answers (here a PING ACK); a listener that throws skips it, so the pump
+  // must queue a flush whether or not the listener called schedule() first.
+  const thrown: string[] = [];
+  const onUncaught = (error: Error) => thrown.push(error.message);
+  process.on('uncaughtException', onUncaught);
+  let pump = null as EnginePump | null;
+  const server = net.createServer((socket) => {
+    pump = new EnginePump(socket, new H2Connection({ role: 'server' }), (events: H2Event[]) => {
+      for (const e of events) if (e.type === 'ping') throw new Error('listener throws at a PING');
+    });
+  });
+  const port = await listen(server);
+  const client = new H2Connection({ role: 'client' });
+  const socket = net.connect(port, '127.0.0.1');
+  socket.on('error', () => {});
+  let settled: () => void = () => {};
+  const serverSettings = new Promise<void>((resolve) => (settled = resolve));
+  let acked: (rtt: string) => void = () => {};
+  const pingAck = new Promise<string>((resolve) => (acked = resolve));
+  socket.on('data', (chunk: Buffer) => {
+    for (const e of client.receive(chunk)) {
+      if (e.type === 'remoteSettings') settled();
+      if (e.type === 'pingAck') acked('pingAck');
+    }
+    for (const out of client.pull()) socket.write(out);
+  });
+  for (const chunk of client.pull()) socket.write(chunk);
+  try {
+    await serverSettings;
+    await new Promise((r) => setTimeout(r, 20)); // our SETTINGS ACK is read and flushed on its own
+    client.ping();
+    for (const chunk of client.pull()) socket.write(chunk);
+    // Promptly: only the engine's next deadline (idle compaction, a second later) would flush it otherwise.
+    const timeout = new Promise<string>((r) => setTimeout(() => r('timeout'), 300));
+    assert.is(await Promise.race([pingAck, timeout]), 'pingAck');
+    assert.equal(thrown, ['listener throws at a PING']);
+  } finally {
+    process.off('uncaughtException', onUncaught);
+    socket.destroy();
+    pump?.socket.destroy();
+    await closeServer(server);
+  }
+});
+
 test('a flush that already ran makes the queued one a no-op', async () => {
   let pulls = 0;
   let entry = null as Served | null; // assigned in the connection listener (not narrowed to null)

@@ -129,9 +129,10 @@ export class EnginePump<R = unknown> {
     try {
       this.deliver(events);
     } catch (error) {
-      // The application threw: the flush below does not run, so what it asked for goes out from a microtask.
+      // The application threw: the flush below does not run, so what it asked for, and what the engine answered to
+      // this read (a PING or SETTINGS ACK, WINDOW_UPDATE, RST_STREAM), goes out from a microtask.
       this.receiving = false;
-      if (this.flushWanted) this.schedule();
+      this.schedule();
       throw error;
     }
     this.receiving = false;
