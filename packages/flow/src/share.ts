@@ -1,7 +1,7 @@
 /**
  * Stream receive windows that share a budget: the window target of each open stream when `streams` streams of one
- * connection are open — `budget` ÷ streams, never below `floor` (the SETTINGS_INITIAL_WINDOW_SIZE in force, which
- * the peer assumes anyway) nor above `budget`.
+ * connection are open — `budget` ÷ streams (0 counts as 1), never below `floor` (the SETTINGS_INITIAL_WINDOW_SIZE in
+ * force, which the peer assumes anyway), so above `budget` only when `floor` is.
  *
  * Why: with one large window per stream, a peer that interleaves its streams fairly (as most servers do) spreads its
  * bandwidth over all of them, so none finishes early; a proxy forwarding those responses in order then waits on the
