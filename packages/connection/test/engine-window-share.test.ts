@@ -271,8 +271,7 @@ test('property: against a peer that keeps to its windows, no WINDOW_UPDATE on an
           if (a.kind === 'settings') {
             lowered ||= a.initial < initial;
             initial = a.initial;
-            client.settings({ initialWindowSize: a.initial });
-            server.send();
+            client.settings({ initialWindowSize: a.initial }); // read by the peer with the next action's frames
             continue;
           }
           if (a.kind === 'consume') {
