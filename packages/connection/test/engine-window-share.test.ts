@@ -132,6 +132,31 @@ test('server: a request with a body gets its share after its HEADERS; one withou
   assert.equal(updates.map((f) => [f.streamId, (f as { increment: number }).increment]), [[3, 256 * 1024 - 65_535]]);
 });
 
+test('a pushed stream counts among the open streams from its PUSH_PROMISE, and gets its share at its first DATA', () => {
+  const l = link({ ...budgetClient, settings: { initialWindowSize: 65_535, enablePush: true } });
+  l.c.request(GET, { endStream: true });
+  l.take();
+  const pushed = l.s.pushPromise(1, GET);
+  l.s.respond(pushed, [[':status', '200']]);
+  assert.equal(l.take(), [], 'reserved, then its response HEADERS: no WINDOW_UPDATE yet');
+  l.s.submitData(pushed, new Uint8Array(16_384));
+  // Two streams live: a share of MiB / 2, less the 16 KiB received and not consumed (manual mode).
+  assert.equal(l.take(), [`WINDOW_UPDATE ${pushed} +${MiB / 2 - 65_535}`]);
+  assert.is(l.s.sendWindow(pushed), MiB / 2 - 16_384);
+});
+
+test('a request queued for a concurrency slot gets its share only after its HEADERS, counted when it opens', () => {
+  const l = link(budgetClient, { settings: { maxConcurrentStreams: 1 } });
+  l.take();
+  l.c.request(GET, { endStream: true });
+  const queued = l.c.request(GET, { endStream: true });
+  assert.equal(l.take(), ['HEADERS 1', `WINDOW_UPDATE 1 +${MiB - 65_535}`]);
+  l.c.consume(queued, 1); // nothing to consume, and the stream is idle: no frame
+  assert.equal(l.take(), []);
+  l.s.respond(1, [[':status', '200']], true); // stream 1 closes: stream 3 opens, alone
+  assert.equal(l.take(), [`HEADERS ${queued}`, `WINDOW_UPDATE ${queued} +${MiB - 65_535}`]);
+});
+
 test('off by default: no stream WINDOW_UPDATE at open', () => {
   const l = link({ settings: { initialWindowSize: 65_535 } });
   l.c.request(POST);
