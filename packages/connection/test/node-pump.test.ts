@@ -94,7 +94,7 @@ test('a listener that answers and then throws while a read is delivered: the ans
   for (const chunk of client.pull()) socket.write(chunk);
   try {
     // Promptly: the engine's next deadline (idle compaction) would also flush it, but only a second later.
-    const timeout = new Promise<string>((r) => setTimeout(() => r('timeout'), 300));
+    const timeout = new Promise<string>((r) => setTimeout(() => r('timeout'), 600));
     assert.is(await Promise.race([status, timeout]), 204);
     assert.equal(thrown, ['listener throws after answering']);
   } finally {
@@ -139,7 +139,7 @@ test('a listener that throws without asking for a flush: what the engine answere
     client.ping();
     for (const chunk of client.pull()) socket.write(chunk);
     // Promptly: only the engine's next deadline (idle compaction, a second later) would flush it otherwise.
-    const timeout = new Promise<string>((r) => setTimeout(() => r('timeout'), 300));
+    const timeout = new Promise<string>((r) => setTimeout(() => r('timeout'), 600));
     assert.is(await Promise.race([pingAck, timeout]), 'pingAck');
     assert.equal(thrown, ['listener throws at a PING']);
   } finally {

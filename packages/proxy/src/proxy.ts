@@ -30,7 +30,7 @@ export interface ProxyDeps {
   /**
    * Per-stream flow-control window toward clients (request bodies) and backends (responses): the most the proxy
    * buffers per stream and direction when the other side is slow. Default 1 MiB. Toward HTTP/2 backends it is shared:
-   * the streams of one backend connection get this much ÷ their number each, at least 64 KiB.
+   * the streams of one backend connection get this much ÷ their number each, at least 65,535 octets.
    */
   streamWindow?: number;
   /** Reads certificate, key and CA files (tests inject). */

@@ -356,7 +356,8 @@ export class H2Connection {
       }
     }
     if (frame.endStream) ext.recvPhase = RecvPhase.DONE;
-    else this.replenishStream(ext);
+    // A first piece of a frame that ends the stream (END_STREAM takes effect on its last piece) needs no more room.
+    else if ((frame.flags & Flag.END_STREAM) === 0) this.replenishStream(ext);
     // A first piece is reported even when none of its content is in yet (PADDED, cut after the pad length octet): its
     // event is the one that carries the frame's flowControlledLength.
     if (first) this.pieceStream = stream;
@@ -608,7 +609,14 @@ export class H2Connection {
     if (next.maxHeaderListSize !== local.maxHeaderListSize) this.hpackIn.setMaxHeaderListSize(next.maxHeaderListSize);
     Object.assign(local, next);
     this.enforceStreamLimit();
-    if (delta !== 0) for (const stream of this.store.streams()) stream.ext.recv.adjustInitial(delta);
+    if (delta !== 0) {
+      for (const stream of this.store.streams()) {
+        stream.ext.recv.adjustInitial(delta);
+        // A decrease lowers the update threshold, so credit owed may be due now; the peer, short of window, might send
+        // no DATA that would otherwise lead to the decision (the stream would stall for good).
+        this.replenishStream(stream.ext);
+      }
+    }
     this.events.push({ type: 'localSettingsAcked', settings: local });
   }
 
