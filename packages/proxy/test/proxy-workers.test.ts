@@ -8,14 +8,17 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { workerExecArgv } from '../src/server/workers.js';
 import { h1Request, httpBackend } from './proxy-fixtures.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 
 test('runWorkers(2): both workers serve the shared port; SIGTERM drains and exits 0', async () => {
   const pids = new Set<string>();
+  const argvs = new Set<string>();
   const backend = await httpBackend((req, res) => {
     pids.add(String(req.headers['x-worker']));
+    argvs.add(String(req.headers['x-argv']));
     setTimeout(() => res.end('ok'), req.url === '/slow' ? 300 : 0);
   });
   const dir = mkdtempSync(join(tmpdir(), 'strand-workers-'));
@@ -24,7 +27,7 @@ test('runWorkers(2): both workers serve the shared port; SIGTERM drains and exit
 import { startProxy } from ${JSON.stringify(join(here, '../src/proxy.js'))};
 import { runWorkers } from ${JSON.stringify(join(here, '../src/server/workers.js'))};
 import { cluster, config, listener, route, standInRouter } from ${JSON.stringify(join(here, './proxy-fixtures.js'))};
-const cfg = config([listener('p')], [route('r', 'c', '/', { filters: [{ type: 'RequestHeaderModifier', modifier: { set: [['x-worker', String(process.pid)]], add: [], remove: [] } }] })], [cluster('c', 'http', [${backend.port}])]);
+const cfg = config([listener('p')], [route('r', 'c', '/', { filters: [{ type: 'RequestHeaderModifier', modifier: { set: [['x-worker', String(process.pid)], ['x-argv', process.execArgv.join(' ')]], add: [], remove: [] } }] })], [cluster('c', 'http', [${backend.port}])]);
 const handle = await runWorkers(2, () => startProxy(cfg, { router: standInRouter }));
 if (handle.role === 'primary') {
   console.log(JSON.stringify({ port: handle.ports.get('p'), workers: handle.workers }));
@@ -44,6 +47,8 @@ if (handle.role === 'primary') {
   assert.is(ready.workers, 2);
   for (let i = 0; i < 30 && pids.size < 2; i++) assert.is((await h1Request(ready.port, { path: '/' })).status, 200);
   assert.is(pids.size, 2, 'both workers answered');
+  // Workers start with WORKER_V8_FLAGS after the primary's own execArgv (--import tsx).
+  assert.equal([...argvs], ['--import tsx --initial-old-space-size=64']);
   const slow = new Promise<number>((resolve) => {
     http.get({ host: '127.0.0.1', port: ready.port, path: '/slow', agent: false }, (res) => {
       res.resume();
@@ -57,6 +62,13 @@ if (handle.role === 'primary') {
   assert.is(await exited, 0);
   rmSync(dir, { recursive: true, force: true });
   await backend.close();
+});
+
+test('workerExecArgv adds the heap flag unless the operator sized the initial heap (execArgv or NODE_OPTIONS)', () => {
+  assert.equal(workerExecArgv(['--import', 'tsx'], ''), ['--import', 'tsx', '--initial-old-space-size=64']);
+  assert.equal(workerExecArgv(['--initial-old-space-size=256'], ''), ['--initial-old-space-size=256']);
+  assert.equal(workerExecArgv([], '--max-old-space-size=512 --initial_heap_size=32'), []);
+  assert.equal(workerExecArgv([], '--max-old-space-size=512'), ['--initial-old-space-size=64']);
 });
 
 test.run();
