@@ -284,8 +284,6 @@ test('property: against a peer that keeps to its windows, no WINDOW_UPDATE on an
         });
         const server = new BookkeepingServer(client, config.slots);
         const requested: number[] = [];
-        let initial = 65_535;
-        let lowered = false;
         for (const a of actions) {
           if (a.kind === 'open') {
             // A request with a body stays open on our side after the response ended (half-closed (remote)).
@@ -294,8 +292,6 @@ test('property: against a peer that keeps to its windows, no WINDOW_UPDATE on an
             continue;
           }
           if (a.kind === 'settings') {
-            lowered ||= a.initial < initial;
-            initial = a.initial;
             client.settings({ initialWindowSize: a.initial }); // read by the peer with the next action's frames
             continue;
           }
@@ -315,14 +311,11 @@ test('property: against a peer that keeps to its windows, no WINDOW_UPDATE on an
           }
         }
         assert.equal(server.violations, []);
-        // Liveness: once the application consumed all it received, every stream still open can be sent on. Not checked
-        // after we lowered SETTINGS_INITIAL_WINDOW_SIZE: the engine takes no WINDOW_UPDATE decision when that is
-        // acknowledged, so credit owed below the new threshold waits for DATA the peer cannot send (not the budget's
-        // doing: the same happens without it).
+        // Liveness: once the application consumed all it received, every stream still open can be sent on — also after
+        // we lowered SETTINGS_INITIAL_WINDOW_SIZE (the engine decides on each stream when that is acknowledged).
         for (const id of requested) client.consume(id, Number.MAX_SAFE_INTEGER);
         server.send();
         assert.equal(server.violations, []);
-        if (lowered) return;
         for (const [id, window] of server.windows) assert.ok(window > 0, `stream ${id} stalled: window ${window}`);
       },
     ),
