@@ -49,6 +49,14 @@ if (handle.role === 'primary') {
   assert.is(pids.size, 2, 'both workers answered');
   // Workers start with WORKER_V8_FLAGS after the primary's own execArgv (--import tsx).
   assert.equal([...argvs], ['--import tsx --initial-old-space-size=64']);
+  // A worker that dies is replaced by one forked with the same flags.
+  process.kill(Number([...pids][0]), 'SIGKILL');
+  for (let i = 0; i < 100 && pids.size < 3; i++) {
+    await new Promise((r) => setTimeout(r, 20));
+    assert.is((await h1Request(ready.port, { path: '/' })).status, 200);
+  }
+  assert.is(pids.size, 3, 'the replacement worker answered');
+  assert.equal([...argvs], ['--import tsx --initial-old-space-size=64']);
   const slow = new Promise<number>((resolve) => {
     http.get({ host: '127.0.0.1', port: ready.port, path: '/slow', agent: false }, (res) => {
       res.resume();
@@ -69,6 +77,14 @@ test('workerExecArgv adds the heap flag unless the operator sized the initial he
   assert.equal(workerExecArgv(['--initial-old-space-size=256'], ''), ['--initial-old-space-size=256']);
   assert.equal(workerExecArgv([], '--max-old-space-size=512 --initial_heap_size=32'), []);
   assert.equal(workerExecArgv([], '--max-old-space-size=512'), ['--initial-old-space-size=64']);
+  // Spellings Node and V8 accept: a separate value, underscores, double-quoted NODE_OPTIONS words, extra spaces.
+  assert.equal(workerExecArgv(['--initial-old-space-size', '128'], ''), ['--initial-old-space-size', '128']);
+  assert.equal(workerExecArgv([], '--initial_old_space_size=16'), []);
+  assert.equal(workerExecArgv([], '  --initial-old-space-size 128 '), []);
+  assert.equal(workerExecArgv([], '"--initial-old-space-size=128" --trace-gc'), []);
+  assert.equal(workerExecArgv([], '"--initial-old-space-size" 128'), []);
+  // Only the initial size counts: a flag that merely starts like it does not.
+  assert.equal(workerExecArgv([], '--initial-old-space-sizes=1 --max-semi-space-size=16'), ['--initial-old-space-size=64']);
 });
 
 test.run();

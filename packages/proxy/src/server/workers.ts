@@ -28,9 +28,12 @@ export interface WorkersOptions {
  */
 export const WORKER_V8_FLAGS: readonly string[] = ['--initial-old-space-size=64'];
 
-/** The workers' execArgv: ours plus WORKER_V8_FLAGS, unless the operator sized the initial heap already. */
+/**
+ * The workers' execArgv: `execArgv` plus WORKER_V8_FLAGS, unless the operator sized the initial heap already (in
+ * `execArgv` or NODE_OPTIONS, whose words Node lets one double-quote; dashes or underscores, `=N` or ` N`).
+ */
 export function workerExecArgv(execArgv: readonly string[], nodeOptions: string = process.env['NODE_OPTIONS'] ?? ''): string[] {
-  const sized = [...execArgv, ...nodeOptions.split(/\s+/)].some((arg) => /^--initial[-_](old[-_]space|heap)[-_]size(=|$)/.test(arg));
+  const sized = [...execArgv, ...nodeOptions.split(/\s+/)].some((arg) => /^"?--initial[-_](old[-_]space|heap)[-_]size(=|"?$)/.test(arg));
   return sized ? [...execArgv] : [...execArgv, ...WORKER_V8_FLAGS];
 }
 
@@ -70,7 +73,9 @@ export async function runWorkers<P extends WorkerProxy>(n: number, start: () => 
 
   let shuttingDown = false;
   const ports = new Map<string, number>();
-  cluster.setupPrimary({ execArgv: workerExecArgv(process.execArgv) });
+  // Restarted workers fork with the same settings. An embedder's own setupPrimary({ execArgv }) is kept, and a second
+  // runWorkers call finds the flag already there.
+  cluster.setupPrimary({ execArgv: workerExecArgv(cluster.settings.execArgv ?? process.execArgv) });
   const fork = () => {
     const worker = cluster.fork();
     worker.on('message', (m: ReadyMessage) => {
