@@ -1,5 +1,5 @@
 // The strand-proxy side of bench/proxy.ts: one listener, one route to one backend, as its own entry so the bench can
-// bundle it alone (the bench itself pulls in tsup). Forked with IPC; sends { port } once listening.
+// bundle it alone (the bench itself pulls in tsup). Started with an IPC channel; sends { port } once listening.
 //   node --import tsx bench/_proxy-app.ts --serve h2c|http --backend PORT
 import { parseArgs } from 'node:util';
 import { startProxy } from '../packages/proxy/src/proxy.js';

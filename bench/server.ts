@@ -5,7 +5,7 @@
 // Every thread of the server is pinned (V8's GC helper threads included: pinned to the main thread alone, they ran on
 // h2load's core), and the CPU figure covers the measured run only: a separate 1 s h2load run warms the server up first.
 import { execFileSync, fork, spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as http2 from 'node:http2';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,6 +25,7 @@ if (!has('h2load')) {
 }
 const taskset = has('taskset');
 const tmp = mkdtempSync(join(tmpdir(), 'strand-bench-'));
+process.on('exit', () => rmSync(tmp, { recursive: true, force: true })); // the app bundle, upload body, nghttpd root
 const uploadFile = join(tmp, 'upload.bin');
 writeFileSync(uploadFile, Buffer.alloc(1024 * 1024, 0x62));
 
