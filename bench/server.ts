@@ -187,6 +187,7 @@ function medianCpu(list: { cpuPerReq: number }[] | undefined): number {
 }
 
 console.log(`Node ${process.version}, h2load ${SECONDS}s per run after a 1 s warm-up run, best of ${ROUNDS} alternating rounds; server (all threads) on core 0, h2load on core 1`);
+console.log(`servers ${appBundle !== null ? 'bundled with tsup, plain node' : 'from source via tsx (figures not comparable with bundled runs)'}`);
 console.log('CPU = server CPU µs per request (median of rounds, measured run only); CPU ratio = node:http2 µs ÷ strand µs');
 console.log('');
 console.log('workload                                   strand            node:http2        nghttpd           ratio   target   CPU strand / node   CPU ratio');
