@@ -1,7 +1,7 @@
 // Bundles a bench server entry with tsup, as the published packages are built, so the servers under measurement run
 // compiled JavaScript under plain node, as users run them, and carry nothing else: run from source under tsx, a
 // strand server also held the loader's state (about 2 MB more old generation, which changes V8's collection schedule:
-// 1 MiB uploads ran 20–22 mark-compacts per 2 000 where the bundle ran 1–7), and a bundle of bench/proxy.ts itself
+// 1 MiB uploads ran 20–22 mark-compacts per 3 000 where the bundle ran 1–7), and a bundle of bench/proxy.ts itself
 // carried tsup (a 12.9 MB script source held in the heap, which hid the opposite effect from the proxy's figures);
 // docs/benchmarks.md.
 import { join } from 'node:path';
