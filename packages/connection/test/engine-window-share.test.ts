@@ -1,50 +1,16 @@
 // ConnectionOptions.streamWindowBudget: the stream receive windows of a connection share a budget (RFC 9113 §6.9).
-import { CONNECTION_PREFACE, FrameDecoder, FrameType, FrameWriter, MAX_WINDOW_SIZE, SettingId, frameTypeName, type Frame } from '@strand/frame';
+import { CONNECTION_PREFACE, FrameDecoder, FrameType, FrameWriter, MAX_WINDOW_SIZE, SettingId, frameTypeName } from '@strand/frame';
 import { Encoder } from '@strand/hpack';
 import fc from 'fast-check';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { H2Connection, type ConnectionOptions, type H2Event } from '../src/index.js';
+import { H2Connection, type H2Event } from '../src/index.js';
+import { link } from './link.js';
 import { GET } from './pair.js';
 import { REQUEST, RawClient } from './raw-peer.js';
 
 const MiB = 1024 * 1024;
 const POST: Array<[string, string]> = [[':method', 'POST'], ...GET.slice(1)];
-
-/** A client and a server; every byte between them is also decoded, so tests can assert on the exact frames. */
-function link(client: Partial<ConnectionOptions>, server: Partial<ConnectionOptions> = {}) {
-  const c = new H2Connection({ role: 'client', ...client });
-  const s = new H2Connection({ role: 'server', ...server });
-  const decoder = new FrameDecoder({ maxFrameSize: 16_777_215 });
-  let skippedPreface = false;
-  const sent: Frame[] = [];
-  const run = () => {
-    for (let round = 0; round < 100; round++) {
-      let moved = false;
-      for (const chunk of c.pull()) {
-        moved = true;
-        s.receive(chunk);
-        decoder.push(skippedPreface ? chunk : chunk.subarray(24));
-        skippedPreface = true;
-      }
-      for (const chunk of s.pull()) {
-        moved = true;
-        c.receive(chunk);
-      }
-      c.takeEvents();
-      s.takeEvents();
-      if (!moved) break;
-    }
-    for (let f = decoder.next(); f !== null; f = decoder.next()) sent.push(f);
-  };
-  /** Frames the client sent since the last call: [type name, stream, increment for WINDOW_UPDATE]. */
-  const take = () => {
-    run();
-    const out = sent.splice(0).map((f) => (f.type === FrameType.WINDOW_UPDATE ? `WINDOW_UPDATE ${f.streamId} +${f.increment}` : `${frameTypeName(f.type)} ${f.streamId}`));
-    return out.filter((line) => !line.startsWith('SETTINGS'));
-  };
-  return { c, s, run, take };
-}
 
 const budgetClient = { settings: { initialWindowSize: 65_535 }, streamWindowBudget: MiB, manualFlowControl: true };
 
