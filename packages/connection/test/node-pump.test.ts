@@ -61,30 +61,52 @@ test('a listener that throws during one connection flush: the other connection o
   }
 });
 
-test('a listener that answers and then throws while a read is delivered: the answer still goes out', async () => {
-  // During a read's events the pump queues no flush microtask (the read's own flush follows); when a listener throws,
-  // that flush never runs, so the pump must queue one then.
+/**
+ * A one-connection server whose events go to `onEvents` (which throws), with the uncaught errors it raised collected
+ * in `thrown`; close() puts the process's handler back and ends everything.
+ */
+async function throwingServer(onEvents: (conn: H2Connection, pump: EnginePump, events: H2Event[]) => void) {
   const thrown: string[] = [];
   const onUncaught = (error: Error) => thrown.push(error.message);
   process.on('uncaughtException', onUncaught);
   let pump = null as EnginePump | null;
   const server = net.createServer((socket) => {
     const conn = new H2Connection({ role: 'server' });
-    pump = new EnginePump(socket, conn, (events: H2Event[]) => {
-      for (const e of events) {
-        if (e.type !== 'headers') continue;
-        conn.respond(e.streamId, [[':status', '204']], true);
-        pump!.schedule();
-        throw new Error('listener throws after answering');
-      }
-    });
+    pump = new EnginePump(socket, conn, (events: H2Event[]) => onEvents(conn, pump!, events));
   });
   const port = await listen(server);
+  return {
+    port,
+    thrown,
+    async close(): Promise<void> {
+      process.off('uncaughtException', onUncaught);
+      pump?.socket.destroy();
+      await closeServer(server);
+    },
+  };
+}
+
+/** `promise`, or 'timeout' after `ms`. */
+function within<T>(promise: Promise<T>, ms: number): Promise<T | 'timeout'> {
+  return Promise.race([promise, new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), ms))]);
+}
+
+test('a listener that answers and then throws while a read is delivered: the answer still goes out', async () => {
+  // During a read's events the pump queues no flush microtask (the read's own flush follows); when a listener throws,
+  // that flush never runs, so the pump must queue one then.
+  const served = await throwingServer((conn, pump, events) => {
+    for (const e of events) {
+      if (e.type !== 'headers') continue;
+      conn.respond(e.streamId, [[':status', '204']], true);
+      pump.schedule();
+      throw new Error('listener throws after answering');
+    }
+  });
   // A client that writes once (preface, SETTINGS, the request) and never again, not even its SETTINGS ACK: no later
   // read can flush the answer for the pump.
   const client = new H2Connection({ role: 'client' });
   client.request([[':method', 'GET'], [':scheme', 'http'], [':authority', 'a'], [':path', '/']], { endStream: true });
-  const socket = net.connect(port, '127.0.0.1');
+  const socket = net.connect(served.port, '127.0.0.1');
   const status = new Promise<number>((resolve) => {
     socket.on('data', (chunk: Buffer) => {
       for (const e of client.receive(chunk)) if (e.type === 'headers') resolve(Number(e.headers.find((f) => f[0] === ':status')![1]));
@@ -94,32 +116,22 @@ test('a listener that answers and then throws while a read is delivered: the ans
   for (const chunk of client.pull()) socket.write(chunk);
   try {
     // Promptly: the engine's next deadline (idle compaction) would also flush it, but only a second later.
-    const timeout = new Promise<string>((r) => setTimeout(() => r('timeout'), 600));
-    assert.is(await Promise.race([status, timeout]), 204);
-    assert.equal(thrown, ['listener throws after answering']);
+    assert.is(await within(status, 600), 204);
+    assert.equal(served.thrown, ['listener throws after answering']);
   } finally {
-    process.off('uncaughtException', onUncaught);
     socket.destroy();
-    pump?.socket.destroy();
-    await closeServer(server);
+    await served.close();
   }
 });
 
 test('a listener that throws without asking for a flush: what the engine answered to the read still goes out', async () => {
   // The read's own flush carries the engine's answers (here a PING ACK); a listener that throws skips it, so the pump
   // must queue a flush whether or not the listener called schedule() first.
-  const thrown: string[] = [];
-  const onUncaught = (error: Error) => thrown.push(error.message);
-  process.on('uncaughtException', onUncaught);
-  let pump = null as EnginePump | null;
-  const server = net.createServer((socket) => {
-    pump = new EnginePump(socket, new H2Connection({ role: 'server' }), (events: H2Event[]) => {
-      for (const e of events) if (e.type === 'ping') throw new Error('listener throws at a PING');
-    });
+  const served = await throwingServer((_conn, _pump, events) => {
+    for (const e of events) if (e.type === 'ping') throw new Error('listener throws at a PING');
   });
-  const port = await listen(server);
   const client = new H2Connection({ role: 'client' });
-  const socket = net.connect(port, '127.0.0.1');
+  const socket = net.connect(served.port, '127.0.0.1');
   socket.on('error', () => {});
   let settled: () => void = () => {};
   const serverSettings = new Promise<void>((resolve) => (settled = resolve));
@@ -139,14 +151,11 @@ test('a listener that throws without asking for a flush: what the engine answere
     client.ping();
     for (const chunk of client.pull()) socket.write(chunk);
     // Promptly: only the engine's next deadline (idle compaction, a second later) would flush it otherwise.
-    const timeout = new Promise<string>((r) => setTimeout(() => r('timeout'), 600));
-    assert.is(await Promise.race([pingAck, timeout]), 'pingAck');
-    assert.equal(thrown, ['listener throws at a PING']);
+    assert.is(await within(pingAck, 600), 'pingAck');
+    assert.equal(served.thrown, ['listener throws at a PING']);
   } finally {
-    process.off('uncaughtException', onUncaught);
     socket.destroy();
-    pump?.socket.destroy();
-    await closeServer(server);
+    await served.close();
   }
 });
 
