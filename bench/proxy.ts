@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { freePort, waitForPort } from '../packages/proxy/test/proxy-fixtures.js';
-import { WORKER_V8_FLAGS } from '../packages/proxy/src/server/workers.js';
+import { workerExecArgv } from '../packages/proxy/src/server/workers.js';
 import { bundleEntry } from './_bundle.js';
 
 const { values } = parseArgs({
@@ -91,9 +91,10 @@ async function main(): Promise<void> {
   }
 
   // strand-proxy runs as a bundle (tsup, like the published dist) under plain node, from source via tsx if that fails,
-  // with the V8 flags strand-proxy gives its worker processes (WORKER_V8_FLAGS), as one worker of the binary runs.
+  // with the V8 flags strand-proxy gives its worker processes (workerExecArgv: none when NODE_OPTIONS sizes the heap),
+  // as one worker of the binary runs.
   const bundle = await bundleEntry(join(here, '_proxy-app.ts'), 'strand-proxy-bench', tmp);
-  const strandCommand = [...WORKER_V8_FLAGS, ...(bundle !== null ? [bundle] : ['--import', 'tsx', join(here, '_proxy-app.ts')])];
+  const strandCommand = [...workerExecArgv([]), ...(bundle !== null ? [bundle] : ['--import', 'tsx', join(here, '_proxy-app.ts')])];
 
   async function startProxy(impl: string, w: Workload, backendPort: number): Promise<Proc> {
     if (impl === 'strand') {

@@ -12,7 +12,8 @@ import { HealthChecker } from './health.js';
 import { UpstreamHost } from './host.js';
 
 export interface ClusterOptions {
-  /** Window toward HTTP/2 backends: bytes of a response buffered ahead of a slow client, shared by a connection's streams (H2PoolOptions). */
+  /** Window toward HTTP/2 backends: bytes of a response buffered ahead of a slow client, shared by the streams of a
+   *  connection (H2PoolOptions.streamWindow). */
   streamWindow: number;
   /** Reads a CA file (tests inject). */
   readFile?: (path: string) => string;
