@@ -203,9 +203,33 @@ export class H2Connection {
     return this.store.size;
   }
 
+  /**
+   * Received bytes the engine may still read: the unparsed tail of the input (a frame that has not fully arrived), or
+   * Infinity while a header block waits for its CONTINUATION frames (its fragments are views of earlier input). A
+   * caller that reuses its read buffers keeps the last `retainedInput` bytes it passed to receive() intact; DATA and
+   * the other events hand out views too, and those are the application's to keep or copy.
+   */
+  get retainedInput(): number {
+    return this.block !== null ? Infinity : this.decoder.buffered;
+  }
+
   /** Outbound bytes queued on a stream and not yet framed. */
   queuedBytes(streamId: number): number {
     return this.extOf(streamId)?.queuedBytes ?? 0;
+  }
+
+  /**
+   * Replaces queued DATA chunks that are views of `buffer` with copies, on every stream, so the caller may write over
+   * `buffer` (submitData keeps chunks by reference until they are framed). Returns the bytes copied. What pull()
+   * already returned is the caller's: it is in the socket's hands.
+   */
+  copyQueuedViews(buffer: ArrayBufferLike): number {
+    let copied = 0;
+    for (const stream of this.store.streams()) {
+      const ext = stream.ext;
+      if (ext !== undefined && ext.queuedBytes > 0) copied += ext.copyViewsOf(buffer);
+    }
+    return copied;
   }
 
   /** Current send window of a stream (min with the connection window), for tests and stats. */

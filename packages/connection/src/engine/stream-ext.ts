@@ -89,6 +89,19 @@ export class StreamExt {
     return chunk.subarray(start, start + n);
   }
 
+  /** Replaces queued chunks that are views of `buffer` with copies (offsets unchanged); returns the bytes copied. */
+  copyViewsOf(buffer: ArrayBufferLike): number {
+    const queue = this.queue;
+    let copied = 0;
+    for (let i = this.head; i < queue.length; i++) {
+      const chunk = queue[i]!;
+      if (chunk.buffer !== buffer) continue;
+      queue[i] = new Uint8Array(chunk); // a copy (a Buffer's slice() would be another view)
+      copied += chunk.length;
+    }
+    return copied;
+  }
+
   /** Whether the stream has something to frame: data, or a bare END_STREAM / trailers. */
   get hasOutput(): boolean {
     return this.queuedBytes > 0 || (this.endQueued && !this.sentEnd);

@@ -1,5 +1,6 @@
 // The contract between a client-side request (an HTTP/2 stream or an HTTP/1.1 message) and the forwarder.
 import type { HeaderList, RequestHead } from '../translate/head.js';
+import type { Slab } from '../upstream/slabs.js';
 
 /** Events from the client side of one request. */
 export interface ClientHandler {
@@ -23,8 +24,13 @@ export interface ClientStream {
   respond(status: number, headers: HeaderList, endStream: boolean): void;
   /** Response bytes already waiting to be sent (Infinity when the client's window is closed): a chunk written now would be kept for a while. */
   readonly backlog: number;
-  /** Queues response body; false when over the mark (wait for onClientDrain). */
+  /** Queues response body; false when over the mark (wait for onClientDrain). The chunk is kept by reference. */
   write(chunk: Uint8Array): boolean;
+  /**
+   * Views of `slab` (the read slab being delivered, upstream/slabs.ts) are written to this stream: registers, once per
+   * slab fill, the holder that keeps the slab from reuse until they are sent or copied.
+   */
+  holdViews(slab: Slab): void;
   /** Ends the response, with trailers when the client can take them (already filtered: forwardableTrailers). */
   end(trailers: HeaderList | null): void;
   /** Abandons the response: RST_STREAM (HTTP/2) or closing the connection (HTTP/1.1). */

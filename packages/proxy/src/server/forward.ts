@@ -19,6 +19,7 @@ import type { Observer } from './observer.js';
 import { startRecord, withFlag } from './record.js';
 import { nextRequestId } from '../translate/request-id.js';
 import { resolve } from './resolve.js';
+import { readSlab } from '../upstream/slabs.js';
 
 /** Request body kept for a retry; beyond it the request is no longer retried. */
 const REPLAY_LIMIT = 64 * 1024;
@@ -27,7 +28,8 @@ const DEFAULT_SAFE_RETRIES = 2;
 const RETRY_BACKOFF_MS = 25;
 /**
  * Response bytes queued toward a client beyond which new upstream chunks are copied before queueing. Chunks are views
- * into 1 MiB read slabs (upstream/connect.ts): a stalled stream keeps at most the slabs of its first 64 KiB alive.
+ * into 1 MiB read slabs (upstream/slabs.ts), reused once their views are sent or copied: a stream that waits keeps at
+ * most its first 64 KiB as views.
  */
 const PIN_LIMIT = 64 * 1024;
 /** One encoder for every local answer body (not one per reply). */
@@ -358,9 +360,17 @@ export class Forwarder implements ClientHandler, UpstreamHandler {
   onUpstreamData(chunk: Uint8Array): void {
     const n = chunk.length;
     this.bytesOut += n;
-    // A chunk that will wait behind others is copied: a slow client keeps its own bytes alive, not whole slabs.
-    const kept = this.client.backlog >= PIN_LIMIT ? new Uint8Array(chunk) : chunk;
-    const out = this.webEncoder === null ? kept : this.webEncoder.push(kept);
+    // A chunk that will wait behind others is copied: a slow client keeps its own bytes alive, not whole slabs. So is
+    // one for the gRPC-Web text encoder, which keeps a view of its last odd bytes.
+    let out: Uint8Array;
+    if (this.webEncoder !== null) out = this.webEncoder.push(new Uint8Array(chunk));
+    else if (this.client.backlog >= PIN_LIMIT) out = new Uint8Array(chunk);
+    else {
+      out = chunk;
+      // Passed on by reference: the read slab it is a view of is not reused before the client side let go of it.
+      const slab = readSlab();
+      if (slab !== null) this.client.holdViews(slab);
+    }
     if (this.client.write(out)) this.upstream!.bodyConsumed(n);
     else this.unackedUpstream += n;
   }

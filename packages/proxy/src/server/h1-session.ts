@@ -6,6 +6,7 @@ import type * as net from 'node:net';
 import { connectionInfo, type ConnectionInfo, type HeaderList, type RequestHead } from '../translate/head.js';
 import { fromRawHeaders, toRawHeaders } from '../translate/response-headers.js';
 import type { ClientHandler, ClientStream } from './exchange.js';
+import type { Slab, SlabHolder } from '../upstream/slabs.js';
 
 export interface H1FrontendOptions {
   listener: string;
@@ -31,7 +32,7 @@ interface SocketState {
   responses: Set<http.ServerResponse>;
 }
 
-class H1ServerExchange implements ClientStream {
+class H1ServerExchange implements ClientStream, SlabHolder {
   readonly head: RequestHead;
   handler: ClientHandler | null = null;
   canTrailers = false;
@@ -39,6 +40,8 @@ class H1ServerExchange implements ClientStream {
   private readonly res: http.ServerResponse;
   private unacked = 0;
   private done = false;
+  /** The read slab fill this exchange last registered itself on as a holder (Slab.fill; 0 = none). */
+  private viewsFill = 0;
 
   constructor(req: http.IncomingMessage, res: http.ServerResponse, head: RequestHead, draining: boolean) {
     this.req = req;
@@ -87,6 +90,21 @@ class H1ServerExchange implements ClientStream {
   write(chunk: Uint8Array): boolean {
     if (this.done) return true;
     return this.res.write(chunk);
+  }
+
+  holdViews(slab: Slab): void {
+    if (slab.fill === this.viewsFill) return;
+    this.viewsFill = slab.fill;
+    slab.holders.push(this);
+  }
+
+  /** SlabHolder: views written to the response are in node:http's hands until it wrote everything. */
+  holdsSlabBytes(): boolean {
+    // node:http's writableLength counts what the response buffered (before it had the socket) and the socket's own
+    // backlog; once the response finished it was all written. A destroyed response or socket writes nothing more.
+    const res = this.res;
+    if (res.destroyed || res.writableFinished || res.socket?.destroyed === true) return false;
+    return res.writableLength > 0;
   }
 
   end(trailers: HeaderList | null): void {

@@ -7,6 +7,7 @@ import { connectionInfo, type ConnectionInfo, type HeaderField, type HeaderList,
 import { statusField } from '../translate/response-headers.js';
 import type { ClientHandler, ClientStream } from './exchange.js';
 import { FlushScheduler } from './flush.js';
+import type { Slab, SlabHolder } from '../upstream/slabs.js';
 
 export interface H2SessionOptions {
   listener: string;
@@ -77,6 +78,10 @@ class H2ServerStream implements ClientStream {
     return this.gone ? true : this.session.flusher.data(this.id, chunk);
   }
 
+  holdViews(slab: Slab): void {
+    this.session.holdViews(slab);
+  }
+
   end(trailers: HeaderList | null): void {
     if (!this.gone) this.session.flusher.end(this.id, trailers);
   }
@@ -96,6 +101,39 @@ class H2ServerStream implements ClientStream {
     const h = this.handler;
     this.handler = null;
     h?.onClientAbort();
+  }
+}
+
+/** What SessionViews reads of a session. */
+interface ViewsSession {
+  readonly socket: Pick<net.Socket, 'destroyed' | 'bytesWritten' | 'writableLength'>;
+  readonly conn: Pick<H2Connection, 'copyQueuedViews'>;
+}
+
+/** @internal Views of one read slab written to a client connection's streams (upstream/slabs.ts); exported for tests. */
+export class SessionViews implements SlabHolder {
+  private readonly session: ViewsSession;
+  /** socket.bytesWritten once none of the views was queued any more: they were all handed to the socket by then. */
+  private handed = -1;
+
+  constructor(session: ViewsSession) {
+    this.session = session;
+  }
+
+  holdsSlabBytes(buffer: ArrayBufferLike): boolean {
+    const socket = this.session.socket;
+    if (socket.destroyed) return false; // nothing more is written
+    if (this.handed < 0) {
+      // Views still queued (a stream served after others, a slow client) are copied. The engine frames queued DATA
+      // only in pull(), and the pump writes what it pulled at once: the others are in the socket's hands. A reset
+      // stream's queue is never framed.
+      this.session.conn.copyQueuedViews(buffer);
+      if (socket.writableLength === 0) return false; // and every write it was handed has completed
+      this.handed = socket.bytesWritten;
+    }
+    // bytesWritten counts bytes handed to the socket, writableLength those whose write has not completed.
+    const written = socket.bytesWritten;
+    return typeof written !== 'number' || written - socket.writableLength < this.handed;
   }
 }
 
@@ -120,6 +158,8 @@ export class H2Session {
   private readonly remoteAddress: string;
   private readonly info: ConnectionInfo;
   private closed = false;
+  /** The read slab fill a SessionViews was last registered on (Slab.fill; 0 = none). */
+  private viewsFill = 0;
 
   constructor(socket: net.Socket, head: Uint8Array | null, owner: SessionOwner, options: H2SessionOptions) {
     this.socket = socket;
@@ -150,6 +190,13 @@ export class H2Session {
 
   get activeStreams(): number {
     return this.streams.size;
+  }
+
+  /** Views of `slab` are queued on this connection: its reuse waits for them (once per fill). */
+  holdViews(slab: Slab): void {
+    if (slab.fill === this.viewsFill) return;
+    this.viewsFill = slab.fill;
+    slab.holders.push(new SessionViews(this));
   }
 
   /** Graceful shutdown (RFC 9113 §6.8): GOAWAY, in-flight streams finish, then the connection closes. */

@@ -1,6 +1,11 @@
 // Opening sockets to backends: TCP, or TLS with ALPN and SNI.
 import * as net from 'node:net';
 import * as tls from 'node:tls';
+import { upstreamSlabs, type Slab, type SlabHolder, type SlabPool } from './slabs.js';
+
+function noneRetained(): number {
+  return 0;
+}
 
 export interface UpstreamTls {
   servername: string | undefined;
@@ -17,21 +22,23 @@ export interface HostTarget {
 }
 
 /**
- * How a cleartext socket hands its bytes to `onChunk` instead of 'data' events: 'slab' reads into this socket's own
- * large slabs (chunks stay valid for good, see slabReader); 'transient' reads into one buffer shared by every such
- * socket, so a chunk is valid only during the call (the callee copies what it keeps) — for the many connections of
- * an HTTP/1.1 pool, where a slab each would cost too much memory.
+ * How a cleartext socket hands its bytes to `onChunk` instead of 'data' events: 'slab' reads into large slabs that are
+ * reused once nothing reads them any more (views kept beyond the call register a holder on readSlab(), see
+ * slabReader); 'transient' reads into one buffer shared by every such socket, so a chunk is valid only during the
+ * call (the callee copies what it keeps) — for the many connections of an HTTP/1.1 pool, where a slab each would
+ * cost too much memory.
  */
 export type ReadMode = 'slab' | 'transient';
 
 /**
  * Opens a socket; with TLS, offers `alpn` (e.g. ['h2'] or ['h2', 'http/1.1']). Writes before connect are queued.
- * `onChunk` (cleartext only) receives the bytes instead of 'data' events (see ReadMode).
+ * `onChunk` (cleartext only) receives the bytes instead of 'data' events (see ReadMode); in 'slab' mode `retained`
+ * says how many of the last bytes given to it are still to be parsed.
  */
-export function connectSocket(target: HostTarget, alpn: string[], onChunk?: (chunk: Uint8Array) => void, mode: ReadMode = 'slab'): net.Socket {
+export function connectSocket(target: HostTarget, alpn: string[], onChunk?: (chunk: Uint8Array) => void, mode: ReadMode = 'transient', retained: () => number = noneRetained): net.Socket {
   if (target.tls === null) {
     const options: net.NetConnectOpts = { host: target.address, port: target.port, noDelay: true };
-    if (onChunk !== undefined) (options as net.TcpNetConnectOpts).onread = mode === 'slab' ? slabReader(onChunk) : transientReader(onChunk);
+    if (onChunk !== undefined) (options as net.TcpNetConnectOpts).onread = mode === 'slab' ? slabReader(onChunk, retained) : transientReader(onChunk);
     return net.connect(options);
   }
   const servername = target.tls.servername ?? (net.isIP(target.address) === 0 ? target.address : undefined);
@@ -47,33 +54,73 @@ export function connectSocket(target: HostTarget, alpn: string[], onChunk?: (chu
   return tls.connect(options);
 }
 
-/** Bytes one slab gives to reads before a new one is taken. */
-const SLAB_BYTES = 1024 * 1024;
 /** A read is offered at least this much room (node:net's own reads are 64 KiB). */
 const MIN_READ_ROOM = 64 * 1024;
 
 /**
- * Reads into the unused tail of a 1 MiB slab instead of a fresh 64 KiB buffer per read: a busy upstream connection
- * makes one read syscall per up to 1 MiB that arrived, frames rarely straddle reads, and no byte of a slab is ever
- * written twice (chunks handed out stay valid however long they are kept).
+ * Reads into the unused tail of a slab (upstream/slabs.ts) instead of a fresh 64 KiB buffer per read: a busy upstream
+ * connection makes one read syscall per up to 1 MiB that arrived, frames rarely straddle reads, and no byte of a slab
+ * is written again before every holder of its views has let go. `retained()` is how many of the bytes last handed to
+ * `onChunk` the consumer may still read (H2Connection.retainedInput); 0 when it keeps nothing.
  */
-export function slabReader(onChunk: (chunk: Uint8Array) => void): net.OnReadOpts {
-  let slab = Buffer.allocUnsafeSlow(SLAB_BYTES);
-  let used = 0;
-  return {
-    buffer: () => {
-      if (SLAB_BYTES - used < MIN_READ_ROOM) {
-        slab = Buffer.allocUnsafeSlow(SLAB_BYTES);
-        used = 0;
-      }
-      return slab.subarray(used);
-    },
-    callback: (n: number, buf: Uint8Array) => {
-      used += n;
-      onChunk(buf.subarray(0, n));
-      return true;
-    },
+export function slabReader(onChunk: (chunk: Uint8Array) => void, retained: () => number, pool: SlabPool = upstreamSlabs): net.OnReadOpts {
+  return new SlabReader(onChunk, retained, pool).opts;
+}
+
+class SlabReader {
+  readonly opts: net.OnReadOpts;
+  readonly retained: () => number;
+  /** Bytes read since the reader started (retired slabs remember it to tell when their bytes were all parsed). */
+  read = 0;
+  private readonly onChunk: (chunk: Uint8Array) => void;
+  private readonly pool: SlabPool;
+  private slab: Slab | null = null;
+  private used = 0;
+
+  constructor(onChunk: (chunk: Uint8Array) => void, retained: () => number, pool: SlabPool) {
+    this.onChunk = onChunk;
+    this.retained = retained;
+    this.pool = pool;
+    this.opts = { buffer: this.buffer, callback: this.callback };
+  }
+
+  private readonly buffer = (): Uint8Array => {
+    let slab = this.slab;
+    if (slab === null || slab.bytes.length - this.used < MIN_READ_ROOM) {
+      if (slab !== null) this.pool.retire(slab, new ParsedBy(this, this.read));
+      slab = this.slab = this.pool.take();
+      this.used = 0;
+    }
+    return slab.bytes.subarray(this.used);
   };
+
+  private readonly callback = (n: number, buf: Uint8Array): boolean => {
+    this.used += n;
+    this.read += n;
+    const pool = this.pool;
+    pool.reading = this.slab;
+    try {
+      this.onChunk(buf.subarray(0, n));
+    } finally {
+      pool.reading = null;
+    }
+    return true;
+  };
+}
+
+/** The reader's hold on a retired slab: the consumer may still parse bytes read before the slab was retired. */
+class ParsedBy implements SlabHolder {
+  private readonly reader: SlabReader;
+  private readonly readAtRetire: number;
+
+  constructor(reader: SlabReader, readAtRetire: number) {
+    this.reader = reader;
+    this.readAtRetire = readAtRetire;
+  }
+
+  holdsSlabBytes(): boolean {
+    return this.reader.retained() > this.reader.read - this.readAtRetire;
+  }
 }
 
 /** The read buffer of every 'transient' socket (reads are synchronous and one at a time: they never overlap). */

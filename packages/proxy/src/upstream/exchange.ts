@@ -26,6 +26,11 @@ export interface UpstreamHandler {
   onUpstreamInformational(status: number, headers: HeaderList): void;
   /** Final response head; `headers` have lowercase names and may start with pseudo-header fields (skip them). */
   onUpstreamResponse(status: number, headers: HeaderList, endStream: boolean): void;
+  /**
+   * Response body. `chunk` may be a view of a read slab that is reused once nothing reads it: a handler that keeps it
+   * (or hands it on) beyond this call registers a holder on readSlab() (upstream/slabs.ts) before returning, or
+   * copies it.
+   */
   onUpstreamData(chunk: Uint8Array): void;
   onUpstreamEnd(trailers: HeaderList | null): void;
   onUpstreamError(error: UpstreamError): void;

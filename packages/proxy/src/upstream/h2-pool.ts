@@ -98,7 +98,7 @@ export class H2UpstreamConnection {
     this.pool = pool;
     this.maxStreams = options.maxStreamsPerConnection > 0 ? Math.min(options.maxStreamsPerConnection, ASSUMED_MAX_STREAMS) : ASSUMED_MAX_STREAMS;
     const target = options.target;
-    this.socket = connectSocket(target, ['h2'], this.onChunk);
+    this.socket = connectSocket(target, ['h2'], this.onChunk, 'slab', this.retainedInput);
     this.conn = new H2Connection({
       role: 'client',
       manualFlowControl: true,
@@ -147,10 +147,15 @@ export class H2UpstreamConnection {
     this.socket.destroy();
   }
 
-  /** Cleartext connections read into slabs (connectSocket): the bytes go to the pump directly. */
+  /**
+   * Cleartext connections read into reused slabs (connectSocket): the bytes go to the pump directly. The DATA views
+   * handed to handlers are theirs to hold (holdReadSlab) or copy; what the engine has not parsed yet, the slab keeps.
+   */
   private readonly onChunk = (chunk: Uint8Array): void => {
     this.pump.receive(chunk);
   };
+
+  private readonly retainedInput = (): number => this.conn.retainedInput;
 
   private readonly onConnect = (): void => {
     if (this.connectTimer !== null) clearTimeout(this.connectTimer);

@@ -67,7 +67,7 @@ class Probe implements UpstreamHandler {
     for (const [n, v] of headers) if (n === 'grpc-status') this.grpcStatus = v;
   }
   onUpstreamData(chunk: Uint8Array): void {
-    this.body.push(chunk);
+    this.body.push(new Uint8Array(chunk)); // a copy: the chunk may be a view of a reused read slab
     this.request?.bodyConsumed(chunk.length);
   }
   onUpstreamEnd(trailers: HeaderList | null): void {
