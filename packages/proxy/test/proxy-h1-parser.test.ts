@@ -4,7 +4,7 @@ import * as fc from 'fast-check';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { HeaderList } from '../src/translate/head.js';
-import { ResponseParser, type ResponseSink } from '../src/upstream/h1-parser.js';
+import { HeadMemo, ResponseParser, type ResponseSink } from '../src/upstream/h1-parser.js';
 
 interface Trace {
   events: string[];
@@ -176,6 +176,56 @@ test('bytes kept across pushes are copies: the caller may reuse its read buffer 
   read('nt-Length: 1\r\n\r\nf');
   assert.equal(heads, ['200 [["content-length","2"]]', '201 [["content-length","3"]]', '200 [["content-length","1"]]']);
   assert.is(body, 'abcdef');
+});
+
+/** Parsers sharing one HeadMemo, as the connections of one pool do; each response through a fresh parser. */
+function memoTrace(memo: HeadMemo, method: string, text: string, cuts: number[] = []): string[] {
+  const events: string[] = [];
+  let body = '';
+  const sink: ResponseSink = {
+    onInformational: (s: number) => events.push(`info ${s}`),
+    onHead: (s: number, h: HeaderList, keepAlive: boolean, hasBody: boolean) => events.push(`head ${s} ${JSON.stringify(h)} keepAlive=${keepAlive} body=${hasBody}`),
+    onBody: (c: Uint8Array) => (body += Buffer.from(c).toString('latin1')),
+    onComplete: () => events.push(`complete ${body}`),
+  };
+  const parser = new ResponseParser(sink, memo);
+  parser.expect(method);
+  const bytes = Buffer.from(text, 'latin1');
+  let at = 0;
+  for (const c of cuts) {
+    parser.push(bytes.subarray(at, at + c));
+    at += c;
+  }
+  if (at < bytes.length) parser.push(bytes.subarray(at));
+  return events;
+}
+
+test('HeadMemo: the same head bytes are taken as parsed, whatever request they answer; other bytes are parsed', () => {
+  const memo = new HeadMemo();
+  const text = 'HTTP/1.1 200 OK\r\ncontent-length: 5\r\nconnection: close\r\n\r\nhello';
+  const first = memoTrace(memo, 'GET', text);
+  assert.equal(first, ['head 200 [["content-length","5"],["connection","close"]] keepAlive=false body=true', 'complete hello']);
+  assert.equal(memoTrace(memo, 'GET', text), first, 'a hit decides the same framing');
+  assert.equal(memoTrace(memo, 'HEAD', 'HTTP/1.1 200 OK\r\ncontent-length: 5\r\nconnection: close\r\n\r\n'), [
+    'head 200 [["content-length","5"],["connection","close"]] keepAlive=false body=false',
+    'complete ',
+  ], 'a HEAD request still has no body');
+  assert.equal(memoTrace(memo, 'GET', 'HTTP/1.1 200 OK\r\ncontent-length: 6\r\nconnection: close\r\n\r\nhello!'), [
+    'head 200 [["content-length","6"],["connection","close"]] keepAlive=false body=true',
+    'complete hello!',
+  ], 'one byte differs: parsed, and remembered instead');
+  assert.equal(memoTrace(memo, 'GET', 'HTTP/1.1 200 OK\r\ncontent-length: 6\r\nconnection: close\r\n\r\nhello!', [20]).at(-1), 'complete hello!', 'a head split across reads');
+  assert.equal(memoTrace(memo, 'GET', 'HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n').at(-1), 'complete abc');
+  assert.equal(memoTrace(memo, 'GET', 'HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n2\r\nde\r\n0\r\n\r\n').at(-1), 'complete de', 'chunked from the memo');
+});
+
+test('HeadMemo is consulted: a remembered head stands for its bytes (the test above can fail); 1xx heads are not kept', () => {
+  const memo = new HeadMemo();
+  const text = 'HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok';
+  memoTrace(memo, 'GET', 'HTTP/1.1 103 Early Hints\r\nlink: </a>\r\n\r\n' + text);
+  assert.is(Buffer.from(memo.bytes!).toString('latin1'), 'HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\n');
+  memo.head = { ...memo.head!, status: 299 };
+  assert.is(memoTrace(memo, 'GET', text)[0], 'head 299 [["content-length","2"]] keepAlive=true body=true');
 });
 
 test.run();

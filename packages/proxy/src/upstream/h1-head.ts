@@ -44,7 +44,8 @@ export function copyBytes(b: Uint8Array, start: number, end: number): Uint8Array
   return out;
 }
 
-function sameBytes(a: Uint8Array, b: Uint8Array, start: number, end: number): boolean {
+/** Whether b[start, end) holds exactly the bytes of `a`. */
+export function sameBytes(a: Uint8Array, b: Uint8Array, start: number, end: number): boolean {
   if (a.length !== end - start) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[start + i]) return false;
   return true;

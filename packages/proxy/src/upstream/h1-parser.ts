@@ -4,7 +4,7 @@
 // chunked alongside Content-Length, obs-fold, bare CR, whitespace before the colon, oversized heads.
 import type { HeaderList } from '../translate/head.js';
 import { listHasToken } from '../translate/hop-by-hop.js';
-import { copyBytes, HeadReader, parseFieldText, ResponseError } from './h1-head.js';
+import { copyBytes, HeadReader, parseFieldText, ResponseError, sameBytes } from './h1-head.js';
 
 export { ResponseError };
 
@@ -20,6 +20,31 @@ export interface ResponseSink {
 const CR = 0x0d;
 const LF = 0x0a;
 const MAX_HEAD = 64 * 1024;
+/** Longest final head (CRLF CRLF included) a HeadMemo keeps. */
+const MEMO_HEAD_BYTES = 512;
+
+/** A final response head as parsed, its framing decided: what onHead acts on. */
+interface FinalHead {
+  status: number;
+  headers: HeaderList;
+  /** Content-Length, -1 when absent. */
+  length: number;
+  chunked: boolean;
+  /** A Transfer-Encoding that does not end in chunked: the body runs to the end of the connection. */
+  otherCoding: boolean;
+  close: boolean;
+}
+
+/**
+ * The last final response head of one backend, shared by the connections of its pool: a backend answers much the
+ * same way each time, so a head whose bytes are the remembered ones (CRLF CRLF included) is taken as parsed — one
+ * comparison instead of finding the end, splitting lines and reading fields. The header list is shared: lists are
+ * never modified in place (translate/head.ts).
+ */
+export class HeadMemo {
+  bytes: Uint8Array | null = null;
+  head: FinalHead | null = null;
+}
 
 const enum State {
   HEAD,
@@ -51,9 +76,11 @@ export class ResponseParser {
   private noBody = false;
   private readonly sink: ResponseSink;
   private readonly reader = new HeadReader();
+  private readonly memo: HeadMemo | null;
 
-  constructor(sink: ResponseSink) {
+  constructor(sink: ResponseSink, memo: HeadMemo | null = null) {
     this.sink = sink;
+    this.memo = memo;
   }
 
   /** Starts reading the answer to a new request. */
@@ -130,6 +157,12 @@ export class ResponseParser {
     let buf: Uint8Array;
     let base: number;
     if (this.head === null) {
+      const memo = this.memo;
+      const known = memo === null ? null : memo.bytes;
+      if (known !== null && chunk.length - at >= known.length && sameBytes(known, chunk, at, at + known.length)) {
+        this.onFinalHead(memo!.head!);
+        return at + known.length;
+      }
       buf = chunk;
       base = at;
     } else {
@@ -197,21 +230,33 @@ export class ResponseParser {
     }
     // RFC 9112 §6.1: Transfer-Encoding overrides Content-Length; both present is suspicious enough to stop reuse.
     if ((chunked || otherCoding) && length >= 0) close = true;
-    this.keepAlive = !close;
+    const head: FinalHead = { status, headers, length, chunked, otherCoding, close };
+    const memo = this.memo;
+    if (memo !== null && end + 4 - start <= MEMO_HEAD_BYTES) {
+      memo.bytes = copyBytes(buf, start, end + 4);
+      memo.head = head;
+    }
+    this.onFinalHead(head);
+  }
+
+  /** Sets the body framing of a final head and tells the sink. */
+  private onFinalHead(head: FinalHead): void {
+    this.keepAlive = !head.close;
+    const status = head.status;
     const bodiless = this.noBody || status === 204 || status === 304;
     if (bodiless) {
       this.state = State.DONE;
-    } else if (chunked) {
+    } else if (head.chunked) {
       this.state = State.CHUNK_SIZE;
       this.line = '';
-    } else if (otherCoding || length < 0) {
+    } else if (head.otherCoding || head.length < 0) {
       this.state = State.BODY_CLOSE;
       this.keepAlive = false;
     } else {
-      this.remaining = length;
-      this.state = length === 0 ? State.DONE : State.BODY_LENGTH;
+      this.remaining = head.length;
+      this.state = head.length === 0 ? State.DONE : State.BODY_LENGTH;
     }
-    this.sink.onHead(status, headers, this.keepAlive, this.state !== State.DONE);
+    this.sink.onHead(status, head.headers, this.keepAlive, this.state !== State.DONE);
     if (this.state === State.DONE) this.sink.onComplete(null);
   }
 

@@ -8,7 +8,7 @@ import { upstreamRequestHeaders } from '../translate/request-headers.js';
 import { connectSocket, isConnectFailure, type HostTarget } from './connect.js';
 import type { OutboundRequest, UpstreamError, UpstreamHandler, UpstreamPool, UpstreamRequest } from './exchange.js';
 import { copyBytes } from './h1-head.js';
-import { ResponseParser, type ResponseSink } from './h1-parser.js';
+import { HeadMemo, ResponseParser, type ResponseSink } from './h1-parser.js';
 import { requestHeadBytes } from './h1-request-head.js';
 
 export interface H1PoolOptions {
@@ -147,7 +147,7 @@ class H1Exchange implements UpstreamRequest {
 class H1Connection implements ResponseSink {
   readonly socket: net.Socket;
   private readonly pool: H1Pool;
-  private readonly parser = new ResponseParser(this);
+  private readonly parser: ResponseParser;
   exchange: H1Exchange | null = null;
   connected = false;
   /** When it last became idle (ms since the epoch): the pool's sweep closes it after idleTimeoutMs. */
@@ -165,6 +165,7 @@ class H1Connection implements ResponseSink {
 
   constructor(pool: H1Pool) {
     this.pool = pool;
+    this.parser = new ResponseParser(this, pool.headMemo);
     const target = pool.options.target;
     this.transient = target.tls === null;
     this.socket = connectSocket(target, ['http/1.1'], this.onData, 'transient');
@@ -356,6 +357,8 @@ class H1Connection implements ResponseSink {
 
 export class H1Pool implements UpstreamPool {
   readonly options: H1PoolOptions;
+  /** The backend's last final response head, reused by every connection's parser when the same bytes come again. */
+  readonly headMemo = new HeadMemo();
   private readonly idle: H1Connection[] = [];
   private readonly all = new Set<H1Connection>();
   private readonly waiting: H1Exchange[] = [];
