@@ -95,7 +95,7 @@ class H1ServerExchange implements ClientStream, SlabHolder {
   holdViews(slab: Slab): void {
     if (slab.fill === this.viewsFill) return;
     this.viewsFill = slab.fill;
-    slab.holders.push(this);
+    slab.hold(this);
   }
 
   /** SlabHolder: views written to the response are in node:http's hands until it wrote everything. */
@@ -103,8 +103,14 @@ class H1ServerExchange implements ClientStream, SlabHolder {
     // node:http's writableLength counts what the response buffered (before it had the socket) and the socket's own
     // backlog; once the response finished it was all written. A destroyed response or socket writes nothing more.
     const res = this.res;
-    if (res.destroyed || res.writableFinished || res.socket?.destroyed === true) return false;
+    if (this.gone()) return false;
     return res.writableLength > 0;
+  }
+
+  /** SlabHolder: a finished or destroyed response takes no more views and writes nothing more. */
+  gone(): boolean {
+    const res = this.res;
+    return res.destroyed || res.writableFinished || res.socket?.destroyed === true;
   }
 
   end(trailers: HeaderList | null): void {

@@ -135,6 +135,11 @@ export class SessionViews implements SlabHolder {
     const written = socket.bytesWritten;
     return typeof written !== 'number' || written - socket.writableLength < this.handed;
   }
+
+  /** A destroyed socket writes nothing more, and its session takes no more views. */
+  gone(): boolean {
+    return this.session.socket.destroyed;
+  }
 }
 
 /** The header list with :status first (lists that already start with it are used as they are; the field is shared). */
@@ -196,7 +201,7 @@ export class H2Session {
   holdViews(slab: Slab): void {
     if (slab.fill === this.viewsFill) return;
     this.viewsFill = slab.fill;
-    slab.holders.push(new SessionViews(this));
+    slab.hold(new SessionViews(this));
   }
 
   /** Graceful shutdown (RFC 9113 §6.8): GOAWAY, in-flight streams finish, then the connection closes. */

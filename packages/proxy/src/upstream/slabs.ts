@@ -14,7 +14,13 @@
 export interface SlabHolder {
   /** Whether it still reads views of `buffer`; it may first copy what it keeps of them, and answer for the rest. */
   holdsSlabBytes(buffer: ArrayBufferLike): boolean;
+  /** Whether it will never read or take a view again (its connection closed, its response finished): it is then
+   *  dropped even while the slab is still being filled, so a slab does not keep closed connections alive. */
+  gone?(): boolean;
 }
+
+/** Holders a slab registers before it drops the gone ones (then twice the rest): registration stays O(1). */
+const PRUNE_AT = 64;
 
 export class Slab {
   readonly bytes: Buffer;
@@ -22,9 +28,28 @@ export class Slab {
   readonly holders: SlabHolder[] = [];
   /** Changes each time the slab is taken for reading (a holder registers once per fill, not per view). */
   fill = 0;
+  /** holders.length at which hold() next drops the gone ones. */
+  private pruneAt = PRUNE_AT;
 
   constructor(size: number) {
     this.bytes = Buffer.allocUnsafeSlow(size);
+  }
+
+  /**
+   * Registers a holder for views of the current fill. A slab fills with the upstream bytes of many short exchanges
+   * (1 MiB of small responses is thousands of client connections): those gone are dropped as holders accumulate.
+   */
+  hold(holder: SlabHolder): void {
+    const holders = this.holders;
+    holders.push(holder);
+    if (holders.length < this.pruneAt) return;
+    let kept = 0;
+    for (let i = 0; i < holders.length; i++) {
+      const h = holders[i]!;
+      if (h.gone === undefined || !h.gone()) holders[kept++] = h;
+    }
+    holders.length = kept;
+    this.pruneAt = Math.max(PRUNE_AT, kept * 2);
   }
 
   /** No holder reads it any more (holders found done are dropped, so each is asked until it lets go, not after). */
@@ -35,6 +60,7 @@ export class Slab {
       if (holders[holders.length - 1]!.holdsSlabBytes(buffer)) return false;
       holders.pop();
     }
+    this.pruneAt = PRUNE_AT;
     return true;
   }
 }
@@ -86,7 +112,7 @@ export class SlabPool {
 
   /** The reader is done filling `slab`; `reader` holds it while its engine may still parse the slab's last bytes. */
   retire(slab: Slab, reader: SlabHolder): void {
-    slab.holders.push(reader);
+    slab.holders.push(reader); // last: asked first (it never goes)
     const retired = this.retired;
     retired.push(slab);
     if (retired.length > this.maxRetired) retired.shift(); // still read by someone: the GC frees it once nobody does
@@ -97,7 +123,7 @@ export class SlabPool {
 export const upstreamSlabs = new SlabPool();
 
 /**
- * The slab the current read is delivered from, to register a holder on (`slab.holders.push`) for views kept beyond
+ * The slab the current read is delivered from, to register a holder on (`slab.hold`) for views kept beyond
  * the read callback; null outside a slab read (the bytes are then not from a reused slab).
  */
 export function readSlab(pool: SlabPool = upstreamSlabs): Slab | null {
