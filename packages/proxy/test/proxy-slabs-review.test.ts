@@ -1,11 +1,89 @@
 // Review of reused upstream read slabs (upstream/slabs.ts): what a slab's holder list keeps alive while the slab is
 // being filled.
+import { EnginePump, H2Connection, type H2Event } from '@strand/connection';
 import * as http2 from 'node:http2';
+import * as net from 'node:net';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { startProxy } from '../src/proxy.js';
 import { Slab, upstreamSlabs } from '../src/upstream/slabs.js';
 import { cluster, config, h1Request, h2Backend, h2Request, listener, route, sleep, standInRouter } from './proxy-fixtures.js';
+
+/** Body `seed` of `size` bytes: every byte depends on its offset and the seed. */
+function body(seed: number, size: number): Buffer {
+  const b = Buffer.allocUnsafe(size);
+  for (let i = 0; i < size; i++) b[i] = (seed * 151 + i * 13 + (i >>> 9)) & 0xff;
+  return b;
+}
+
+/** Answers GET /SEED/SIZE with body(SEED, SIZE), 64 KiB per write as the stream takes it. */
+function bodyBackend() {
+  return h2Backend((stream, headers) => {
+    stream.on('error', () => undefined);
+    const [, seed, size] = String(headers[':path']).split('/');
+    const b = body(Number(seed), Number(size));
+    stream.respond({ ':status': 200 });
+    let at = 0;
+    const more = (): void => {
+      while (at < b.length) {
+        const piece = b.subarray(at, (at += 65_536));
+        if (!stream.write(piece)) return void stream.once('drain', more);
+      }
+      stream.end();
+    };
+    more();
+  });
+}
+
+/**
+ * GET over `socket` with windows so large that only the socket limits the proxy; the client stops reading its socket
+ * for `pauseMs` after the first DATA (0: never), so what the proxy wrote waits in its socket (libuv's pending writes).
+ */
+function get(socket: net.Socket, path: string, pauseMs: number): Promise<Buffer> {
+  const conn = new H2Connection({ role: 'client', settings: { initialWindowSize: 2 ** 31 - 1 }, connectionWindow: 2 ** 31 - 1 });
+  const chunks: Uint8Array[] = [];
+  let stall = pauseMs > 0;
+  return new Promise((resolve, reject) => {
+    const onEvent = (e: H2Event): void => {
+      switch (e.type) {
+        case 'data':
+          chunks.push(e.data.slice());
+          if (stall) {
+            stall = false;
+            socket.pause();
+            setTimeout(() => socket.resume(), pauseMs);
+          }
+          return;
+        case 'streamClosed':
+          socket.destroy();
+          return resolve(Buffer.concat(chunks));
+        case 'streamReset':
+        case 'connectionError':
+          return reject(new Error(e.type));
+      }
+    };
+    const pump = new EnginePump(socket, conn, (events: H2Event[]) => events.forEach(onEvent));
+    socket.on('error', reject);
+    conn.request([[':method', 'GET'], [':scheme', 'http'], [':authority', 'localhost'], [':path', path]], { endStream: true });
+    pump.schedule();
+  });
+}
+
+/** Two clients stop reading while six others keep the slabs turning; every body must arrive as the backend sent it. */
+async function stalledAndBusy(connect: () => net.Socket): Promise<void> {
+  const reusedBefore = upstreamSlabs.reused;
+  const BIG = 30_000_000; // more than loopback's socket buffers take
+  const stalled = [get(connect(), `/70/${BIG}`, 600), get(connect(), `/71/${BIG}`, 700)];
+  await sleep(150);
+  const SIZE = 3_000_000;
+  const seeds = [80, 81, 82, 83, 84, 85];
+  const got = await Promise.all(seeds.map((seed) => get(connect(), `/${seed}/${SIZE}`, 0)));
+  for (let i = 0; i < seeds.length; i++) assert.ok(got[i]!.equals(body(seeds[i]!, SIZE)), `body ${seeds[i]}`);
+  const slow = await Promise.all(stalled);
+  assert.ok(slow[0]!.equals(body(70, BIG)), 'the first client that stopped reading');
+  assert.ok(slow[1]!.equals(body(71, BIG)), 'the second client that stopped reading');
+  assert.ok(upstreamSlabs.reused - reusedBefore >= 10, `slabs reused: ${upstreamSlabs.reused - reusedBefore}`);
+}
 
 test('closed client connections do not stay registered on the slab being filled (small responses, one per connection)', async () => {
   const backend = await h2Backend((stream) => {
@@ -59,6 +137,18 @@ test('Slab.hold: past 64 holders the gone ones are dropped; live ones and those 
   assert.equal(slab.holders, [live, unknown]);
   for (let i = 0; i < 61; i++) slab.hold(gone);
   assert.is(slab.holders.length, 63, 'the next pruning comes after as many registrations again');
+});
+
+test('cleartext clients that stop reading: views in libuv pending writes keep their slab until the writes completed', async () => {
+  const backend = await bodyBackend();
+  const proxy = await startProxy(config([listener('p')], [route('r', 'c', '/')], [cluster('c', 'h2c', [backend.port])]), { router: standInRouter });
+  const port = proxy.ports.get('p')!;
+  try {
+    await stalledAndBusy(() => net.connect(port, '127.0.0.1'));
+  } finally {
+    await proxy.shutdown(50);
+    await backend.close();
+  }
 });
 
 test.run();
