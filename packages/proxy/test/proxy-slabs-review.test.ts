@@ -1,6 +1,7 @@
 // Review of reused upstream read slabs (upstream/slabs.ts): what a slab's holder list keeps alive while the slab is
 // being filled.
 import { EnginePump, H2Connection, type H2Event } from '@strand/connection';
+import * as http from 'node:http';
 import * as http2 from 'node:http2';
 import * as net from 'node:net';
 import { test } from 'uvu';
@@ -69,20 +70,54 @@ function get(socket: net.Socket, path: string, pauseMs: number): Promise<Buffer>
   });
 }
 
-/** Two clients stop reading while six others keep the slabs turning; every body must arrive as the backend sent it. */
-async function stalledAndBusy(connect: () => net.Socket): Promise<void> {
+/** GET over HTTP/1.1 on a fresh connection; the client stops reading for `pauseMs` after the first bytes (0: never). */
+function h1Get(port: number, path: string, pauseMs: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    http.get({ port, host: '127.0.0.1', path, agent: false }, (res) => {
+      const chunks: Buffer[] = [];
+      let stall = pauseMs > 0;
+      res.on('data', (c: Buffer) => {
+        chunks.push(c);
+        if (!stall) return;
+        stall = false;
+        res.pause();
+        setTimeout(() => res.resume(), pauseMs);
+      });
+      res.on('end', () => resolve(Buffer.concat(chunks)));
+      res.on('error', reject);
+    }).on('error', reject);
+  });
+}
+
+/**
+ * Two clients stop reading while six others keep the slabs turning; every body must arrive as the backend sent it.
+ * `fetch` GETs a path over a fresh client connection, not reading for `pauseMs` after the first bytes.
+ */
+async function stalledAndBusy(fetch: (path: string, pauseMs: number) => Promise<Buffer>, seed: number): Promise<void> {
   const reusedBefore = upstreamSlabs.reused;
-  const BIG = 30_000_000; // more than loopback's socket buffers take
-  const stalled = [get(connect(), `/70/${BIG}`, 600), get(connect(), `/71/${BIG}`, 700)];
+  const BIG = 24_000_000; // more than loopback's socket buffers take
+  const stalled = [fetch(`/${seed}/${BIG}`, 600), fetch(`/${seed + 1}/${BIG}`, 700)];
   await sleep(150);
-  const SIZE = 3_000_000;
-  const seeds = [80, 81, 82, 83, 84, 85];
-  const got = await Promise.all(seeds.map((seed) => get(connect(), `/${seed}/${SIZE}`, 0)));
+  const SIZE = 2_500_000;
+  const seeds = [2, 3, 4, 5, 6, 7].map((i) => seed + i);
+  const got = await Promise.all(seeds.map((s) => fetch(`/${s}/${SIZE}`, 0)));
   for (let i = 0; i < seeds.length; i++) assert.ok(got[i]!.equals(body(seeds[i]!, SIZE)), `body ${seeds[i]}`);
   const slow = await Promise.all(stalled);
-  assert.ok(slow[0]!.equals(body(70, BIG)), 'the first client that stopped reading');
-  assert.ok(slow[1]!.equals(body(71, BIG)), 'the second client that stopped reading');
+  assert.ok(slow[0]!.equals(body(seed, BIG)), 'the first client that stopped reading');
+  assert.ok(slow[1]!.equals(body(seed + 1, BIG)), 'the second client that stopped reading');
   assert.ok(upstreamSlabs.reused - reusedBefore >= 10, `slabs reused: ${upstreamSlabs.reused - reusedBefore}`);
+}
+
+/** The proxy in front of bodyBackend(), for `run`. */
+async function withProxy(run: (port: number) => Promise<void>): Promise<void> {
+  const backend = await bodyBackend();
+  const proxy = await startProxy(config([listener('p')], [route('r', 'c', '/')], [cluster('c', 'h2c', [backend.port])]), { router: standInRouter });
+  try {
+    await run(proxy.ports.get('p')!);
+  } finally {
+    await proxy.shutdown(50);
+    await backend.close();
+  }
 }
 
 test('closed client connections do not stay registered on the slab being filled (small responses, one per connection)', async () => {
@@ -139,16 +174,10 @@ test('Slab.hold: past 64 holders the gone ones are dropped; live ones and those 
   assert.is(slab.holders.length, 63, 'the next pruning comes after as many registrations again');
 });
 
-test('cleartext clients that stop reading: views in libuv pending writes keep their slab until the writes completed', async () => {
-  const backend = await bodyBackend();
-  const proxy = await startProxy(config([listener('p')], [route('r', 'c', '/')], [cluster('c', 'h2c', [backend.port])]), { router: standInRouter });
-  const port = proxy.ports.get('p')!;
-  try {
-    await stalledAndBusy(() => net.connect(port, '127.0.0.1'));
-  } finally {
-    await proxy.shutdown(50);
-    await backend.close();
-  }
-});
+test('cleartext clients that stop reading: views in libuv pending writes keep their slab until the writes completed', () =>
+  withProxy((port) => stalledAndBusy((path, pauseMs) => get(net.connect(port, '127.0.0.1'), path, pauseMs), 70)));
+
+test('HTTP/1.1 clients that stop reading: views node:http has not written keep their slab', () =>
+  withProxy((port) => stalledAndBusy((path, pauseMs) => h1Get(port, path, pauseMs), 90)));
 
 test.run();
