@@ -149,7 +149,8 @@ export class H2UpstreamConnection {
 
   /**
    * Cleartext connections read into reused slabs (connectSocket): the bytes go to the pump directly. The DATA views
-   * handed to handlers are theirs to hold (a holder on readSlab()) or copy; what the engine has not parsed yet, the slab keeps.
+   * handed to handlers are theirs to hold (a holder on readSlab()) or copy; what the engine has not parsed yet, the
+   * slab keeps.
    */
   private readonly onChunk = (chunk: Uint8Array): void => {
     this.pump.receive(chunk);
