@@ -166,4 +166,23 @@ test('backend down → 503 after retries; HEAD answers carry no body', async () 
   await p.shutdown(50);
 });
 
+test('response header filters apply to each response once, when the backend repeats the same head', async () => {
+  const backend = await httpBackend((_req, res) => {
+    res.writeHead(200, { 'content-type': 'text/plain', 'content-length': '2' });
+    res.end('ok');
+  });
+  const filters = [{ type: 'ResponseHeaderModifier' as const, modifier: { set: [], add: [['x-added', '1']] as Array<[string, string]>, remove: [] } }];
+  const p = await startProxy(config([listener('p')], [route('r', 'c', '/', { filters })], [cluster('c', 'http', [backend.port])]), { router: standInRouter });
+  try {
+    const port = p.ports.get('p')!;
+    for (let i = 0; i < 3; i++) {
+      const r = await h1Request(port, { path: '/' });
+      assert.is(r.headers['x-added'], '1', `response ${i + 1}: one x-added`);
+    }
+  } finally {
+    await p.shutdown(50);
+    await backend.close();
+  }
+});
+
 test.run();
