@@ -69,8 +69,6 @@ export class Slab {
 export const SLAB_BYTES = 1024 * 1024;
 /** Retired slabs kept for reuse (beyond this the oldest is left to the GC): 16 MiB per process at most. */
 export const MAX_RETIRED_SLABS = 16;
-/** Retired slabs looked at (oldest first) for a free one before a new slab is allocated. */
-const SCAN = 4;
 
 export class SlabPool {
   readonly slabBytes: number;
@@ -95,8 +93,9 @@ export class SlabPool {
   /** A free retired slab (its holders cleared), else a new one. */
   take(): Slab {
     const retired = this.retired;
-    const n = Math.min(SCAN, retired.length);
-    for (let i = 0; i < n; i++) {
+    // Every retired slab is looked at, oldest first: a few held by clients that stopped reading must not keep the
+    // free ones behind them from reuse (a held slab answers at its first holder still holding).
+    for (let i = 0; i < retired.length; i++) {
       const slab = retired[i]!;
       if (!slab.isFree()) continue;
       retired.splice(i, 1);
