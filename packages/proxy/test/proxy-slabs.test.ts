@@ -8,6 +8,7 @@ import * as net from 'node:net';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { startProxy } from '../src/proxy.js';
+import { ResponseViews } from '../src/server/h1-session.js';
 import { SessionViews } from '../src/server/h2-session.js';
 import { slabReader } from '../src/upstream/connect.js';
 import { Slab, SlabPool, upstreamSlabs, type SlabHolder } from '../src/upstream/slabs.js';
@@ -200,6 +201,32 @@ test('SessionViews: an idle socket holds nothing once the queued views are copie
   socket.destroyed = true;
   assert.is(new SessionViews({ socket, conn }).holdsSlabBytes(slab), false);
   assert.is(copied.length, 1, 'a destroyed socket never reads its queue: nothing to copy');
+});
+
+test('ResponseViews: held while node:http keeps bytes back or has no socket, then until the socket completed what it had been handed', () => {
+  const socket = { destroyed: false, bytesWritten: 1000, writableLength: 0 };
+  const res = { destroyed: false, writableFinished: false, writableLength: 200, socket: null as typeof socket | null };
+  const views = new ResponseViews(res);
+  assert.is(views.holdsSlabBytes(), true, 'no socket yet');
+  res.socket = socket;
+  assert.is(views.holdsSlabBytes(), true, 'the socket is idle, but node:http still keeps 200 bytes back');
+  socket.bytesWritten = 1200; // node:http handed them over; none written yet
+  socket.writableLength = 200;
+  assert.is(views.holdsSlabBytes(), true, '1 000 of the 1 200 handed are written');
+  socket.bytesWritten = 1500; // more handed since (later slabs' views), 300 pending: 1 200 completed, the mark reached
+  socket.writableLength = 300;
+  res.writableLength = 300;
+  assert.is(views.holdsSlabBytes(), false);
+});
+
+test('ResponseViews: an idle socket, a finished or destroyed response hold nothing', () => {
+  const socket = { destroyed: false, bytesWritten: 10, writableLength: 0 };
+  assert.is(new ResponseViews({ destroyed: false, writableFinished: false, writableLength: 0, socket }).holdsSlabBytes(), false);
+  const busy = { destroyed: false, bytesWritten: 10, writableLength: 5 };
+  assert.is(new ResponseViews({ destroyed: false, writableFinished: true, writableLength: 5, socket: busy }).holdsSlabBytes(), false);
+  assert.is(new ResponseViews({ destroyed: true, writableFinished: false, writableLength: 5, socket: busy }).holdsSlabBytes(), false);
+  assert.is(new ResponseViews({ destroyed: false, writableFinished: false, writableLength: 5, socket: { ...busy, destroyed: true } }).holdsSlabBytes(), false);
+  assert.is(new ResponseViews({ destroyed: false, writableFinished: false, writableLength: 5, socket: busy }).holdsSlabBytes(), true);
 });
 
 /** A holder answering what `holds` says, recording the buffers it was asked about. */

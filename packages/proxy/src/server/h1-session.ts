@@ -32,7 +32,52 @@ interface SocketState {
   responses: Set<http.ServerResponse>;
 }
 
-class H1ServerExchange implements ClientStream, SlabHolder {
+/** What ResponseViews reads of a response and its socket. */
+interface ViewsResponse {
+  readonly destroyed: boolean;
+  readonly writableFinished: boolean;
+  readonly writableLength: number;
+  readonly socket: Pick<net.Socket, 'destroyed' | 'bytesWritten' | 'writableLength'> | null;
+}
+
+/**
+ * @internal Views of one read slab written to an HTTP/1.1 response (upstream/slabs.ts); exported for tests. node:http
+ * keeps what it has not handed to the socket yet (before it has the socket, or buffered): the slab is held while it
+ * does; once all of it is in the socket, only until the socket completed the writes it had been handed then (the slab
+ * is retired: none of its views is written later).
+ */
+export class ResponseViews implements SlabHolder {
+  private readonly res: ViewsResponse;
+  /** socket.bytesWritten once node:http had handed everything to the socket, -1 before. */
+  private handed = -1;
+
+  constructor(res: ViewsResponse) {
+    this.res = res;
+  }
+
+  holdsSlabBytes(): boolean {
+    if (this.gone()) return false;
+    const res = this.res;
+    const socket = res.socket;
+    if (socket === null) return true; // not on a socket yet (a pipelined response waits for the ones before it)
+    if (this.handed < 0) {
+      // writableLength is what node:http buffers plus the socket's backlog.
+      if (res.writableLength > socket.writableLength) return true;
+      if (socket.writableLength === 0) return false; // and every write it was handed has completed
+      this.handed = socket.bytesWritten;
+    }
+    const written = socket.bytesWritten;
+    return typeof written !== 'number' || written - socket.writableLength < this.handed;
+  }
+
+  /** A finished or destroyed response takes no more views and writes nothing more. */
+  gone(): boolean {
+    const res = this.res;
+    return res.destroyed || res.writableFinished || res.socket?.destroyed === true;
+  }
+}
+
+class H1ServerExchange implements ClientStream {
   readonly head: RequestHead;
   handler: ClientHandler | null = null;
   canTrailers = false;
@@ -40,7 +85,7 @@ class H1ServerExchange implements ClientStream, SlabHolder {
   private readonly res: http.ServerResponse;
   private unacked = 0;
   private done = false;
-  /** The read slab fill this exchange last registered itself on as a holder (Slab.fill; 0 = none). */
+  /** The read slab fill this exchange last registered a holder on (Slab.fill; 0 = none). */
   private viewsFill = 0;
 
   constructor(req: http.IncomingMessage, res: http.ServerResponse, head: RequestHead, draining: boolean) {
@@ -95,22 +140,7 @@ class H1ServerExchange implements ClientStream, SlabHolder {
   holdViews(slab: Slab): void {
     if (slab.fill === this.viewsFill) return;
     this.viewsFill = slab.fill;
-    slab.hold(this);
-  }
-
-  /** SlabHolder: views written to the response are in node:http's hands until it wrote everything. */
-  holdsSlabBytes(): boolean {
-    // node:http's writableLength counts what the response buffered (before it had the socket) and the socket's own
-    // backlog; once the response finished it was all written. A destroyed response or socket writes nothing more.
-    const res = this.res;
-    if (this.gone()) return false;
-    return res.writableLength > 0;
-  }
-
-  /** SlabHolder: a finished or destroyed response takes no more views and writes nothing more. */
-  gone(): boolean {
-    const res = this.res;
-    return res.destroyed || res.writableFinished || res.socket?.destroyed === true;
+    slab.hold(new ResponseViews(this.res));
   }
 
   end(trailers: HeaderList | null): void {
