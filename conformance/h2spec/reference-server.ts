@@ -6,8 +6,6 @@ import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
 import { TEST_CERT, TEST_KEY } from './test-cert.js';
 
-export { TEST_CERT, TEST_KEY };
-
 export interface ReferenceServer {
   port: number;
   close(): Promise<void>;
