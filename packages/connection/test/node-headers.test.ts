@@ -4,6 +4,7 @@ import * as nodeHttp2 from 'node:http2';
 import { inspect } from 'node:util';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { RememberedValues } from '../src/engine/remembered-values.js';
 import { toHeaderList, toHeaderObject } from '../src/node/headers.js';
 import { toEngineSettings, toNodeSettings } from '../src/node/settings.js';
 import { constants, defaultSettings, getDefaultSettings, getPackedSettings, getUnpackedSettings, sensitiveHeaders } from '../src/index.js';
@@ -96,6 +97,20 @@ test('toHeaderObject: a value is UTF-8-decoded by its own octets, whatever came 
     lists.map((l) => toHeaderObject(l)['x-a']),
     ['plain', 'café ✓', 'plain', 'café ✓', 'café ✓', latin1Only, latin1Only],
   );
+});
+
+test('RememberedValues: a value that did not pass holds its place; the positions after it are still remembered', () => {
+  const remembered = new RememberedValues();
+  remembered.add(0, 'GET');
+  // Position 1 held a value that failed (not added): position 2 is remembered all the same.
+  remembered.add(2, 'gzip');
+  assert.ok(remembered.has(2, 'gzip'));
+  assert.not.ok(remembered.has(1, 'gzip'), 'the gap matches no value');
+  assert.not.ok(remembered.has(2, 'br'));
+  remembered.add(31, 'last');
+  remembered.add(32, 'past the end');
+  assert.ok(remembered.has(31, 'last'));
+  assert.not.ok(remembered.has(32, 'past the end'), 'the first 32 positions only');
 });
 
 test('toHeaderObject: names like __proto__, constructor and toString are plain fields; inspect shows a null prototype', () => {

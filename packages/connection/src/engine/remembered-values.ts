@@ -5,16 +5,19 @@
  * in for a scan of the value. Only values that passed are remembered: a hit is a pass, a miss is checked again.
  */
 export class RememberedValues {
-  private readonly values: string[] = [];
+  /** By position; null holds the place of a value that did not pass, so the positions after it are remembered too. */
+  private readonly values: Array<string | null> = [];
 
   /** `value` passed the check when it last stood at position `i`. */
   has(i: number, value: string): boolean {
     return i < this.values.length && this.values[i] === value;
   }
 
-  /** `value`, at position `i`, passed the check (the first 32 positions are remembered, filled in order). */
+  /** `value`, at position `i`, passed the check (the first 32 positions are remembered). */
   add(i: number, value: string): void {
-    if (i <= this.values.length && i < REMEMBERED_POSITIONS) this.values[i] = value;
+    if (i >= REMEMBERED_POSITIONS) return;
+    while (this.values.length < i) this.values.push(null);
+    this.values[i] = value;
   }
 }
 
