@@ -64,7 +64,8 @@ export function classifyName(name: string): number {
   return cls;
 }
 
-/** Values of received blocks that passed checkFieldValue (the check depends on the value alone). */
+/** Values of checked blocks (received ones, and our own pushPromise requests) that passed checkFieldValue (the check
+ *  depends on the value alone). */
 const validValues = new RememberedValues();
 
 /** checkFieldValue for the field at position `i` of its block, skipped for a value that passed there last time. */
