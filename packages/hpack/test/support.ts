@@ -1,7 +1,7 @@
 // Shared helpers for the hpack tests (not a test file itself).
 import { readdirSync, readFileSync } from 'node:fs';
 import * as assert from 'uvu/assert';
-import { Decoder, Encoder } from '../src/index.js';
+import { Decoder, Encoder, type HeaderField } from '../src/index.js';
 
 /** Bytes from an RFC-style hex dump ("8286 8441 ..."); whitespace is ignored. */
 export function hex(text: string): Uint8Array {
@@ -56,7 +56,7 @@ export function headerList(c: StoryCase): Array<[string, string]> {
 
 /** One step of an encoder/decoder exchange: a table size all sides apply, or a header list to send (a third element
  *  `true` marks a never-indexed field). */
-export type ExchangeStep = { size: number } | { list: ReadonlyArray<readonly [string, string] | readonly [string, string, boolean]> };
+export type ExchangeStep = { size: number } | { list: readonly HeaderField[] };
 
 /**
  * Runs the steps through a fresh encoder and decoder, and a control encoder fed iterators (which it never caches):
@@ -73,7 +73,7 @@ export function exchangeInStep(steps: readonly ExchangeStep[]): void {
       dec.setMaxTableSize(s.size);
       continue;
     }
-    const headers = s.list.map((f) => (f.length > 2 && f[2] === true ? [f[0], f[1], true] : [f[0], f[1]]) as [string, string]);
+    const headers = s.list.map((f): HeaderField => (f.length > 2 && f[2] === true ? [f[0], f[1], true] : [f[0], f[1]]));
     const block = enc.encode(headers);
     assert.is(toHex(block), toHex(control.encode(headers.values())));
     assert.equal(dec.decode(block), headers.map(([n, v]) => [n, v]));
