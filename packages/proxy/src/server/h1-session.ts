@@ -6,7 +6,7 @@ import type * as net from 'node:net';
 import { connectionInfo, type ConnectionInfo, type HeaderList, type RequestHead } from '../translate/head.js';
 import { fromRawHeaders, toRawHeaders } from '../translate/response-headers.js';
 import type { ClientHandler, ClientStream } from './exchange.js';
-import type { Slab, SlabHolder } from '../upstream/slabs.js';
+import { stillWriting, type HolderSocket, type Slab, type SlabHolder } from '../upstream/slabs.js';
 
 export interface H1FrontendOptions {
   listener: string;
@@ -37,7 +37,7 @@ interface ViewsResponse {
   readonly destroyed: boolean;
   readonly writableFinished: boolean;
   readonly writableLength: number;
-  readonly socket: Pick<net.Socket, 'destroyed' | 'bytesWritten' | 'writableLength'> | null;
+  readonly socket: HolderSocket | null;
 }
 
 /**
@@ -66,8 +66,7 @@ export class ResponseViews implements SlabHolder {
       if (socket.writableLength === 0) return false; // and every write it was handed has completed
       this.handed = socket.bytesWritten;
     }
-    const written = socket.bytesWritten;
-    return typeof written !== 'number' || written - socket.writableLength < this.handed;
+    return stillWriting(socket, this.handed);
   }
 
   /** A finished or destroyed response takes no more views and writes nothing more. */

@@ -7,7 +7,7 @@ import { connectionInfo, type ConnectionInfo, type HeaderField, type HeaderList,
 import { statusField } from '../translate/response-headers.js';
 import type { ClientHandler, ClientStream } from './exchange.js';
 import { FlushScheduler } from './flush.js';
-import type { Slab, SlabHolder } from '../upstream/slabs.js';
+import { stillWriting, type HolderSocket, type Slab, type SlabHolder } from '../upstream/slabs.js';
 
 export interface H2SessionOptions {
   listener: string;
@@ -106,7 +106,7 @@ class H2ServerStream implements ClientStream {
 
 /** What SessionViews reads of a session. */
 interface ViewsSession {
-  readonly socket: Pick<net.Socket, 'destroyed' | 'bytesWritten' | 'writableLength'>;
+  readonly socket: HolderSocket;
   readonly conn: Pick<H2Connection, 'copyQueuedViews'>;
 }
 
@@ -131,9 +131,7 @@ export class SessionViews implements SlabHolder {
       if (socket.writableLength === 0) return false; // and every write it was handed has completed
       this.handed = socket.bytesWritten;
     }
-    // bytesWritten counts bytes handed to the socket, writableLength those whose write has not completed.
-    const written = socket.bytesWritten;
-    return typeof written !== 'number' || written - socket.writableLength < this.handed;
+    return stillWriting(socket, this.handed);
   }
 
   /** A destroyed socket writes nothing more, and its session takes no more views. */

@@ -5,10 +5,11 @@
 //
 // A slab's bytes are handed out as views (DATA payloads go to clients without a copy), so a retired slab is reused
 // only once everything that may still read it has let go. Whoever keeps a view beyond the read callback registers a
-// holder on readSlab(), asked when the slab is next in line for reuse: a client stream copies what of it is still
+// holder on readSlab(), asked when the slab is a candidate for reuse: a client connection copies what of it is still
 // queued (a client served later, or a slow one, must not keep whole slabs) and holds it only while its socket has not
 // sent the rest; the reader holds the bytes its engine has not parsed yet. A holder that never lets go only keeps
 // its slab out of reuse; the slab is then dropped to the GC.
+import type * as net from 'node:net';
 
 /** Something that may still read views of a slab. Asked only when the slab is a candidate for reuse. */
 export interface SlabHolder {
@@ -17,6 +18,18 @@ export interface SlabHolder {
   /** Whether it will never read or take a view again (its connection closed, its response finished): it is then
    *  dropped even while the slab is still being filled, so a slab does not keep closed connections alive. */
   gone?(): boolean;
+}
+
+/** What a holder reads of a client socket to tell whether the writes it was handed have completed. */
+export type HolderSocket = Pick<net.Socket, 'destroyed' | 'bytesWritten' | 'writableLength'>;
+
+/**
+ * Whether `socket` has not yet completed the writes it had been handed when its bytesWritten was `handed`: Node counts
+ * bytes as written once handed to the socket, and writableLength those whose write has not completed.
+ */
+export function stillWriting(socket: HolderSocket, handed: number): boolean {
+  const written = socket.bytesWritten;
+  return typeof written !== 'number' || written - socket.writableLength < handed;
 }
 
 /** Holders a slab registers before it drops the gone ones (then twice the rest): registration stays O(1). */
