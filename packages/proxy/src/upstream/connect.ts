@@ -3,10 +3,6 @@ import * as net from 'node:net';
 import * as tls from 'node:tls';
 import { upstreamSlabs, type Slab, type SlabHolder, type SlabPool } from './slabs.js';
 
-function noneRetained(): number {
-  return 0;
-}
-
 export interface UpstreamTls {
   servername: string | undefined;
   rejectUnauthorized: boolean;
@@ -22,23 +18,26 @@ export interface HostTarget {
 }
 
 /**
- * How a cleartext socket hands its bytes to `onChunk` instead of 'data' events: 'slab' reads into large slabs that are
+ * How a cleartext socket hands its bytes to `onChunk` instead of 'data' events. 'slab' reads into large slabs that are
  * reused once nothing reads them any more (views kept beyond the call register a holder on readSlab(), see
- * slabReader); 'transient' reads into one buffer shared by every such socket, so a chunk is valid only during the
- * call (the callee copies what it keeps) — for the many connections of an HTTP/1.1 pool, where a slab each would
- * cost too much memory.
+ * slabReader); `retained()` says how many of the last bytes given to `onChunk` are still to be parsed. 'transient'
+ * reads into one buffer shared by every such socket, so a chunk is valid only during the call (the callee copies what
+ * it keeps) — for the many connections of an HTTP/1.1 pool, where a slab each would cost too much memory.
  */
-export type ReadMode = 'slab' | 'transient';
+export type ChunkReader =
+  | { mode: 'slab'; onChunk: (chunk: Uint8Array) => void; retained: () => number }
+  | { mode: 'transient'; onChunk: (chunk: Uint8Array) => void };
 
 /**
  * Opens a socket; with TLS, offers `alpn` (e.g. ['h2'] or ['h2', 'http/1.1']). Writes before connect are queued.
- * `onChunk` (cleartext only) receives the bytes instead of 'data' events (see ReadMode); in 'slab' mode `retained`
- * says how many of the last bytes given to it are still to be parsed.
+ * With a `reader` (cleartext only) the bytes go to it instead of 'data' events.
  */
-export function connectSocket(target: HostTarget, alpn: string[], onChunk?: (chunk: Uint8Array) => void, mode: ReadMode = 'transient', retained: () => number = noneRetained): net.Socket {
+export function connectSocket(target: HostTarget, alpn: string[], reader?: ChunkReader): net.Socket {
   if (target.tls === null) {
     const options: net.NetConnectOpts = { host: target.address, port: target.port, noDelay: true };
-    if (onChunk !== undefined) (options as net.TcpNetConnectOpts).onread = mode === 'slab' ? slabReader(onChunk, retained) : transientReader(onChunk);
+    if (reader !== undefined) {
+      (options as net.TcpNetConnectOpts).onread = reader.mode === 'slab' ? slabReader(reader.onChunk, reader.retained) : transientReader(reader.onChunk);
+    }
     return net.connect(options);
   }
   const servername = target.tls.servername ?? (net.isIP(target.address) === 0 ? target.address : undefined);

@@ -168,7 +168,7 @@ class H1Connection implements ResponseSink {
     this.parser = new ResponseParser(this, pool.headMemo);
     const target = pool.options.target;
     this.transient = target.tls === null;
-    this.socket = connectSocket(target, ['http/1.1'], this.onData, 'transient');
+    this.socket = connectSocket(target, ['http/1.1'], { mode: 'transient', onChunk: this.onData });
     this.socket.setNoDelay(true);
     this.socket.on(target.tls === null ? 'connect' : 'secureConnect', this.onConnect);
     if (!this.transient) this.socket.on('data', this.onData);

@@ -98,7 +98,7 @@ export class H2UpstreamConnection {
     this.pool = pool;
     this.maxStreams = options.maxStreamsPerConnection > 0 ? Math.min(options.maxStreamsPerConnection, ASSUMED_MAX_STREAMS) : ASSUMED_MAX_STREAMS;
     const target = options.target;
-    this.socket = connectSocket(target, ['h2'], this.onChunk, 'slab', this.retainedInput);
+    this.socket = connectSocket(target, ['h2'], { mode: 'slab', onChunk: this.onChunk, retained: this.retainedInput });
     this.conn = new H2Connection({
       role: 'client',
       manualFlowControl: true,
