@@ -223,8 +223,8 @@ test('HeadMemo is consulted: a remembered head stands for its bytes (the test ab
   const memo = new HeadMemo();
   const text = 'HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok';
   memoTrace(memo, 'GET', 'HTTP/1.1 103 Early Hints\r\nlink: </a>\r\n\r\n' + text);
-  assert.is(Buffer.from(memo.bytes!).toString('latin1'), 'HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\n');
-  memo.head = { ...memo.head!, status: 299 };
+  assert.is(Buffer.from(memo.last!.bytes).toString('latin1'), 'HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\n');
+  memo.last = { ...memo.last!, head: { ...memo.last!.head, status: 299 } };
   assert.is(memoTrace(memo, 'GET', text)[0], 'head 299 [["content-length","2"]] keepAlive=true body=true');
 });
 

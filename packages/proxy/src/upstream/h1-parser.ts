@@ -42,8 +42,8 @@ interface FinalHead {
  * never modified in place (translate/head.ts).
  */
 export class HeadMemo {
-  bytes: Uint8Array | null = null;
-  head: FinalHead | null = null;
+  /** The head's bytes and what they parsed to, or null before the first final head. */
+  last: { bytes: Uint8Array; head: FinalHead } | null = null;
 }
 
 const enum State {
@@ -157,11 +157,10 @@ export class ResponseParser {
     let buf: Uint8Array;
     let base: number;
     if (this.head === null) {
-      const memo = this.memo;
-      const known = memo === null ? null : memo.bytes;
-      if (known !== null && chunk.length - at >= known.length && sameBytes(known, chunk, at, at + known.length)) {
-        this.onFinalHead(memo!.head!);
-        return at + known.length;
+      const last = this.memo === null ? null : this.memo.last;
+      if (last !== null && chunk.length - at >= last.bytes.length && sameBytes(last.bytes, chunk, at, at + last.bytes.length)) {
+        this.onFinalHead(last.head);
+        return at + last.bytes.length;
       }
       buf = chunk;
       base = at;
@@ -232,10 +231,7 @@ export class ResponseParser {
     if ((chunked || otherCoding) && length >= 0) close = true;
     const head: FinalHead = { status, headers, length, chunked, otherCoding, close };
     const memo = this.memo;
-    if (memo !== null && end + 4 - start <= MEMO_HEAD_BYTES) {
-      memo.bytes = copyBytes(buf, start, end + 4);
-      memo.head = head;
-    }
+    if (memo !== null && end + 4 - start <= MEMO_HEAD_BYTES) memo.last = { bytes: copyBytes(buf, start, end + 4), head };
     this.onFinalHead(head);
   }
 
