@@ -22,10 +22,23 @@ export interface DecoderOptions {
    * block, allocating nothing past the first one. Default false: RFC 7541 alone allows empty names.
    */
   rejectEmptyNames?: boolean;
+  /**
+   * Hand out one tuple per table entry: an indexed field (static or dynamic table) is the same [name, value] array in
+   * every list that indexes it, so a repeated request costs no allocation per indexed field and holds no copies. The
+   * caller then must never modify a field in place (replace it in the list instead): a changed tuple would change
+   * every later list that indexes its entry. Default false: every field is a new tuple.
+   */
+  shareIndexedFields?: boolean;
 }
 
-/** A decoded header field: [name, value], both latin1 strings (one char per octet). */
+/**
+ * A decoded header field: [name, value], both latin1 strings (one char per octet). With shareIndexedFields, fields
+ * from the tables are shared tuples (see the option); the list itself is always new per block and the caller's.
+ */
 export type DecodedHeader = [name: string, value: string];
+
+/** The static table's entries as tuples by index (slot 0 unused), for decoders that share fields. */
+const STATIC_FIELDS: readonly DecodedHeader[] = STATIC_NAMES.map((name, i) => [name, STATIC_VALUES[i]!]);
 
 const NO_PENDING_LIMIT = Infinity;
 
@@ -47,16 +60,18 @@ export class Decoder extends DynamicTableOwner {
   private pendingLimit = NO_PENDING_LIMIT;
   private maxHeaderListSize: number;
   private readonly rejectEmptyNames: boolean;
+  private readonly shareFields: boolean;
   private failed = false;
 
   constructor(options: DecoderOptions = {}) {
-    const { maxTableSize = 4096, maxHeaderListSize = Infinity, rejectEmptyNames = false } = options;
+    const { maxTableSize = 4096, maxHeaderListSize = Infinity, rejectEmptyNames = false, shareIndexedFields = false } = options;
     checkTableSize('maxTableSize', maxTableSize);
     checkListSize(maxHeaderListSize);
     super(maxTableSize);
     this.limit = maxTableSize;
     this.maxHeaderListSize = maxHeaderListSize;
     this.rejectEmptyNames = rejectEmptyNames;
+    this.shareFields = shareIndexedFields;
   }
 
   /**
@@ -96,6 +111,7 @@ export class Decoder extends DynamicTableOwner {
     const r = this.reader;
     r.reset(block);
     const table = this.table;
+    const share = this.shareFields;
     const headers: DecodedHeader[] = [];
     const listLimit = this.maxHeaderListSize;
     let listSize = 0;
@@ -110,6 +126,8 @@ export class Decoder extends DynamicTableOwner {
       const first = block[r.pos]!;
       let name: string;
       let value: string;
+      /** The table's own tuple for this field, when fields are shared and it has one (indexed, or just inserted). */
+      let shared: DecodedHeader | null = null;
 
       if (first >= 0x80) {
         // §6.1 Indexed Header Field: 1xxxxxxx
@@ -117,13 +135,20 @@ export class Decoder extends DynamicTableOwner {
         if (atBlockStart) atBlockStart = this.endOfSizeUpdates();
         if (index <= STATIC_TABLE_LENGTH) {
           if (index === 0) throw new HpackError('invalid-index', 'index 0 in an indexed header field');
+          if (share) shared = STATIC_FIELDS[index]!;
           name = STATIC_NAMES[index]!;
           value = STATIC_VALUES[index]!;
         } else {
           const dynamicIndex = index - STATIC_TABLE_LENGTH;
           if (dynamicIndex > table.length) throw indexError(index, table.length);
-          name = table.name(dynamicIndex);
-          value = table.value(dynamicIndex);
+          if (share) {
+            shared = table.field(dynamicIndex);
+            name = shared[0];
+            value = shared[1];
+          } else {
+            name = table.name(dynamicIndex);
+            value = table.value(dynamicIndex);
+          }
         }
       } else if (first >= 0x40) {
         // §6.2.1 Literal Header Field with Incremental Indexing: 01xxxxxx. Always materialised:
@@ -132,7 +157,7 @@ export class Decoder extends DynamicTableOwner {
         if (atBlockStart) atBlockStart = this.endOfSizeUpdates();
         name = index === 0 ? readStringLiteral(r) : this.nameAt(index);
         value = readStringLiteral(r);
-        table.add(name, value);
+        if (table.add(name, value) && share) shared = table.field(1);
       } else if (first >= 0x20) {
         // §6.3 Dynamic Table Size Update: 001xxxxx, only before the first field (§4.2)
         if (!atBlockStart) throw new HpackError('table-size-update-misplaced', 'dynamic table size update after a header field');
@@ -174,7 +199,7 @@ export class Decoder extends DynamicTableOwner {
         headers.length = 0;
         continue;
       }
-      headers.push([name, value]);
+      headers.push(shared ?? [name, value]);
     }
 
     if (atBlockStart) this.endOfSizeUpdates();

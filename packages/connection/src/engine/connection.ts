@@ -153,7 +153,7 @@ export class H2Connection {
     if (this.role === 'client' && wanted.enablePush === undefined) wanted.enablePush = false;
     if (this.role === 'server') delete wanted.enablePush; // §6.5.2: only clients send ENABLE_PUSH meaningfully
     const maxList = wanted.maxHeaderListSize ?? Infinity;
-    this.hpackIn = new Decoder({ maxHeaderListSize: maxList, rejectEmptyNames: true });
+    this.hpackIn = new Decoder({ maxHeaderListSize: maxList, rejectEmptyNames: true, shareIndexedFields: options.shareHeaderFields === true });
     this.store = new StreamStore<StreamExt>(this.role, {
       closedMemory: this.limits.closedStreams,
       // Peer streams get fresh state; our own get the StreamExt that waited for them to open.

@@ -61,6 +61,13 @@ export interface ConnectionOptions {
    * frame header or non-DATA frame still is). The Node layer turns it on.
    */
   dataPieces?: boolean;
+  /**
+   * Received header fields that HPACK indexed (static or dynamic table) are one shared [name, value] tuple per table
+   * entry instead of a new one per field (default false): repeated requests allocate and hold less. Lists are still
+   * new per block; the application must then never modify a field in place (replace it in the list instead), or it
+   * changes every later list that indexes the same entry. The proxy turns it on.
+   */
+  shareHeaderFields?: boolean;
   /** Flood limits (docs/security.md). */
   abuse?: Partial<AbuseLimits>;
 }

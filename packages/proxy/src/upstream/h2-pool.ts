@@ -113,6 +113,8 @@ export class H2UpstreamConnection {
       // Frames written into (and split frames gathered into) Buffers: no conversion per socket write, no zero-fill.
       allocate: Buffer.allocUnsafe,
       dataPieces: true,
+      // Indexed request/response fields are shared tuples: nothing here modifies a field in place (translate/head.ts).
+      shareHeaderFields: true,
     });
     this.pump = new EnginePump(this.socket, this.conn, this.onEvents);
     this.flusher = new FlushScheduler(this.pump);
