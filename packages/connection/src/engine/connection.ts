@@ -356,7 +356,7 @@ export class H2Connection {
     this.pieceStream = null;
     this.guard.frameContent(content === 0 && (frame.flags & Flag.END_STREAM) === 0);
     // RFC 9113 §6.9: DATA counts against the connection window whatever becomes of the stream.
-    const now = this.now();
+    const now = this.windowClock();
     this.connRecv.receive(length, now);
     this.replenishConnection();
     // A first piece never ends the stream: its LAST piece does, once all of the frame is in (onDataPiece).
@@ -822,8 +822,16 @@ export class H2Connection {
     if (!this.streamRecvOptions.manual) return; // automatic mode: received bytes are already consumed
     const ext = this.store.get(streamId)?.ext;
     if (ext === undefined || n <= 0 || this.fatal) return; // no WINDOW_UPDATE after an error GOAWAY (§5.4.1)
-    ext.recv.consume(Math.min(n, ext.recv.buffered), this.now());
+    ext.recv.consume(Math.min(n, ext.recv.buffered), this.windowClock());
     this.replenishStream(ext);
+  }
+
+  /**
+   * The time for receive windows: only a window tuner reads it, and the engine's windows have none, so no clock is
+   * read per DATA frame (Date.now() is a runtime call: ~1 % of a proxy's CPU in perf).
+   */
+  private windowClock(): number {
+    return this.connRecv.tuner === null && this.streamRecvOptions.tuner === null ? 0 : this.now();
   }
 
   /** Resets a stream with RST_STREAM (CANCEL by default). */
