@@ -199,7 +199,8 @@ export class Decoder extends DynamicTableOwner {
         headers.length = 0;
         continue;
       }
-      headers.push(shared ?? [name, value]);
+      if (shared !== null) headers.push(shared);
+      else headers.push([name, value]);
     }
 
     if (atBlockStart) this.endOfSizeUpdates();
