@@ -99,4 +99,24 @@ test('OPTIONS * is allowed', () => {
   assert.is(check([[':method', 'OPTIONS'], [':scheme', 'http'], [':path', '*'], [':authority', 'a']]).error, '');
 });
 
+test('a name remembered at a position never lets another name at that position skip its class or its check', () => {
+  // Each case first passes a regular field at position 4, then puts a field that must be caught at position 4.
+  const cases: Array<[[string, string], string]> = [
+    [['connection', 'close'], 'connection-specific field "connection"'],
+    [['te', 'gzip'], 'te: "gzip" (only "trailers" is allowed)'],
+    [['content-length', 'x'], 'invalid content-length "x"'],
+  ];
+  for (const [field, error] of cases) {
+    assert.is(check([...GET, ['x-regular', '1']]).error, '');
+    assert.is(check([...GET, ['x-regular', '1']]).error, '', 'remembered');
+    assert.is(check([...GET, field]).error, error);
+  }
+  assert.is(check([...GET, ['x-regular', '1']]).error, '');
+  assert.ok(check([...GET, ['X-Upper', '1']]).error !== '', 'an invalid name at a remembered position');
+  // and the remembered classes are per position: content-length elsewhere still counts
+  const { error, info } = check([...GET, ['x-regular', '1'], ['content-length', '7']]);
+  assert.is(error, '');
+  assert.is(info.contentLength, 7);
+});
+
 test.run();

@@ -10,7 +10,7 @@ import { classify } from '../src/server/sniff.js';
 import type { HeaderList, RequestHead } from '../src/translate/head.js';
 import { connectionNamed, isHopByHop, teHasTrailers } from '../src/translate/hop-by-hop.js';
 import { requestIdOf, upstreamRequestHeaders } from '../src/translate/request-headers.js';
-import { formatRequestId } from '../src/translate/request-id.js';
+import { formatRequestId, nextRequestId } from '../src/translate/request-id.js';
 import { downstreamResponseHeaders, forwardableTrailers, fromRawHeaders, toRawHeaders } from '../src/translate/response-headers.js';
 import { checkRequestHead, isFieldValue, isToken } from '../src/translate/validate.js';
 import { healthCheckRequest } from '../src/upstream/health.js';
@@ -263,6 +263,22 @@ test('request ids: RFC 9562 version 4 shape at every counter range, distinct per
   assert.is(new Set(ids).size, values.length);
   assert.is(ids[4]!.slice(19), '8001-000000000000');
   assert.is(ids[6]!.slice(19), '801f-ffffffffffff');
+});
+
+test('request ids from nextRequestId count up by one across blocks of 256, in the same shape', () => {
+  const shape = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-8000-[0-9a-f]{12}$/;
+  const first = nextRequestId();
+  let previous = parseInt(first.slice(24), 16);
+  const head = first.slice(0, 24);
+  for (let i = 0; i < 700; i++) {
+    const id = nextRequestId();
+    assert.match(id, shape);
+    assert.is(id.slice(0, 24), head);
+    const n = parseInt(id.slice(24), 16);
+    assert.is(n, previous + 1, id);
+    assert.is(id, formatRequestId(n));
+    previous = n;
+  }
 });
 
 test.run();

@@ -64,6 +64,25 @@ export function classifyName(name: string): number {
   return cls;
 }
 
+/** The names last classified at each of the first 32 positions of a block, and their classes (valid names only). */
+const namesAt: string[] = new Array<string>(32).fill('');
+const classesAt: number[] = new Array<number>(32).fill(NAME_REGULAR);
+
+/**
+ * classifyName for the field at position `i` of its block. A peer repeats its fields in the same order, with the same
+ * name strings when HPACK indexed them (table entries, static names): a comparison, most often by reference, instead
+ * of a Map lookup per field (~0.8 % of a proxy's CPU in perf).
+ */
+function classifyNameAt(name: string, i: number): number {
+  if (i < 32 && namesAt[i] === name) return classesAt[i]!;
+  const cls = classifyName(name);
+  if (i < 32 && cls >= 0) {
+    namesAt[i] = name;
+    classesAt[i] = cls;
+  }
+  return cls;
+}
+
 /** Values of checked blocks (received ones, and our own pushPromise requests) that passed checkFieldValue (the check
  *  depends on the value alone). */
 const validValues = new RememberedValues();
@@ -173,7 +192,7 @@ export function checkHeaderBlock(
       continue;
     }
     seenRegular = true;
-    const cls = classifyName(name);
+    const cls = classifyNameAt(name, i);
     if (cls === NAME_REGULAR) continue;
     if (cls < 0) return checkFieldName(name, 0);
     if (cls === NAME_CONNECTION_SPECIFIC) return `connection-specific field "${name}"`;

@@ -13,11 +13,22 @@ const LOW_LIMIT = 2 ** 48;
 /** The counter wraps where doubles stop counting exactly (2^53 ids per process first; it fits the 62 bits). */
 const WRAP = 2 ** 53;
 let counter = 0;
+/** Two hex digits by value. */
+const HEX2: readonly string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+/** The id of counter values 256·block … 256·block + 255 without its last two digits (one toString(16) per block). */
+let blockHead = '';
+let block = -1;
 
 export function nextRequestId(): string {
   const c = counter;
   counter = c + 1 === WRAP ? 0 : c + 1;
-  return formatRequestId(c);
+  if (c >= LOW_LIMIT) return formatRequestId(c);
+  const b = Math.floor(c / 256);
+  if (b !== block) {
+    block = b;
+    blockHead = formatRequestId(c - (c % 256)).slice(0, -2);
+  }
+  return blockHead + HEX2[c % 256]!;
 }
 
 /** The id for counter value `c` (an integer, 0 ≤ c < 2^53). */
