@@ -17,7 +17,7 @@ function parse(method: string, text: string, cuts: number[] = []): Trace {
   const sink: ResponseSink = {
     onInformational: (s: number, h: HeaderList) => trace.events.push(`info ${s} ${JSON.stringify(h)}`),
     onHead: (s: number, h: HeaderList, keepAlive: boolean, hasBody: boolean) => trace.events.push(`head ${s} ${JSON.stringify(h)} keepAlive=${keepAlive} body=${hasBody}`),
-    onBody: (c: Uint8Array) => (trace.body += Buffer.from(c).toString('latin1')),
+    onBody: (c: Uint8Array, s: number, e: number) => (trace.body += Buffer.from(c.subarray(s, e)).toString('latin1')),
     onComplete: (t: HeaderList | null) => trace.events.push(`complete ${JSON.stringify(t)}`),
   };
   const parser = new ResponseParser(sink);
@@ -157,7 +157,7 @@ test('bytes kept across pushes are copies: the caller may reuse its read buffer 
   const sink: ResponseSink = {
     onInformational: () => undefined,
     onHead: (s: number, h: HeaderList) => heads.push(`${s} ${JSON.stringify(h)}`),
-    onBody: (c: Uint8Array) => (body += Buffer.from(c).toString('latin1')),
+    onBody: (c: Uint8Array, s: number, e: number) => (body += Buffer.from(c.subarray(s, e)).toString('latin1')),
     onComplete: () => undefined,
   };
   const parser = new ResponseParser(sink);
@@ -185,7 +185,7 @@ function memoTrace(memo: HeadMemo, method: string, text: string, cuts: number[] 
   const sink: ResponseSink = {
     onInformational: (s: number) => events.push(`info ${s}`),
     onHead: (s: number, h: HeaderList, keepAlive: boolean, hasBody: boolean) => events.push(`head ${s} ${JSON.stringify(h)} keepAlive=${keepAlive} body=${hasBody}`),
-    onBody: (c: Uint8Array) => (body += Buffer.from(c).toString('latin1')),
+    onBody: (c: Uint8Array, s: number, e: number) => (body += Buffer.from(c.subarray(s, e)).toString('latin1')),
     onComplete: () => events.push(`complete ${body}`),
   };
   const parser = new ResponseParser(sink, memo);

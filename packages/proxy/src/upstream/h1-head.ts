@@ -34,13 +34,18 @@ function lineEnd(b: Uint8Array, at: number, end: number): number {
   return end;
 }
 
+/** Up to this many bytes a loop copies without making a view to set() from (a typed array allocated per copy). */
+const SMALL_COPY = 64;
+
 /**
  * A copy of b[start, end). Never `b.slice()`: on a Buffer that is a view, and the bytes may sit in a read buffer that
  * the next read overwrites (upstream/connect.ts, 'transient' reads).
  */
 export function copyBytes(b: Uint8Array, start: number, end: number): Uint8Array {
-  const out = new Uint8Array(end - start);
-  out.set(b.subarray(start, end));
+  const n = end - start;
+  const out = new Uint8Array(n);
+  if (n <= SMALL_COPY) for (let i = 0; i < n; i++) out[i] = b[start + i]!;
+  else out.set(start === 0 && end === b.length ? b : b.subarray(start, end));
   return out;
 }
 

@@ -12,7 +12,8 @@ export interface ResponseSink {
   /** A 1xx other than 101. */
   onInformational(status: number, headers: HeaderList): void;
   onHead(status: number, headers: HeaderList, keepAlive: boolean, hasBody: boolean): void;
-  onBody(chunk: Uint8Array): void;
+  /** Body bytes buf[start, end): a range, so that a consumer that copies them makes no view first. */
+  onBody(buf: Uint8Array, start: number, end: number): void;
   onComplete(trailers: HeaderList | null): void;
 }
 
@@ -121,15 +122,15 @@ export class ResponseParser {
         case State.BODY_LENGTH: {
           const n = Math.min(this.remaining, chunk.length - at);
           this.remaining -= n;
-          const piece = at === 0 && n === chunk.length ? chunk : chunk.subarray(at, at + n);
+          const from = at;
           at += n;
           if (this.remaining === 0) this.state = State.DONE;
-          this.sink.onBody(piece);
+          this.sink.onBody(chunk, from, at);
           if (this.state === State.DONE) this.sink.onComplete(null);
           break;
         }
         case State.BODY_CLOSE: {
-          this.sink.onBody(at === 0 ? chunk : chunk.subarray(at));
+          this.sink.onBody(chunk, at, chunk.length);
           at = chunk.length;
           break;
         }
@@ -141,10 +142,10 @@ export class ResponseParser {
         case State.CHUNK_DATA: {
           const n = Math.min(this.remaining, chunk.length - at);
           this.remaining -= n;
-          const piece = chunk.subarray(at, at + n);
+          const from = at;
           at += n;
           if (this.remaining === 0) this.state = State.CHUNK_DATA_END;
-          this.sink.onBody(piece);
+          this.sink.onBody(chunk, from, at);
           break;
         }
         case State.DONE:

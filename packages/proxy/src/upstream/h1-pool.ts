@@ -9,7 +9,7 @@ import { connectSocket, isConnectFailure, type HostTarget } from './connect.js';
 import type { OutboundRequest, UpstreamError, UpstreamHandler, UpstreamPool, UpstreamRequest } from './exchange.js';
 import { copyBytes } from './h1-head.js';
 import { HeadMemo, ResponseParser, type ResponseSink } from './h1-parser.js';
-import { requestHeadBytes } from './h1-request-head.js';
+import { RequestHeadCache, requestHeadBytes } from './h1-request-head.js';
 
 export interface H1PoolOptions {
   target: HostTarget;
@@ -251,12 +251,12 @@ class H1Connection implements ResponseSink {
     ex.handler?.onUpstreamResponse(status, headers, !hasBody);
   }
 
-  onBody(chunk: Uint8Array): void {
+  onBody(buf: Uint8Array, start: number, end: number): void {
     const ex = this.exchange!;
     const h = ex.handler;
     if (h === null) return;
-    ex.unacked += chunk.length;
-    h.onUpstreamData(this.transient ? copyBytes(chunk, 0, chunk.length) : chunk);
+    ex.unacked += end - start;
+    h.onUpstreamData(this.transient ? copyBytes(buf, start, end) : start === 0 && end === buf.length ? buf : buf.subarray(start, end));
     if (ex.unacked > 0 && !this.paused) {
       this.paused = true;
       this.socket.pause();
@@ -359,6 +359,8 @@ export class H1Pool implements UpstreamPool {
   readonly options: H1PoolOptions;
   /** The backend's last final response head, reused by every connection's parser when the same bytes come again. */
   readonly headMemo = new HeadMemo();
+  /** The last request head written to this backend: the next one copies what it shares with it. */
+  private readonly headCache = new RequestHeadCache();
   private readonly idle: H1Connection[] = [];
   private readonly all = new Set<H1Connection>();
   private readonly waiting: H1Exchange[] = [];
@@ -400,7 +402,7 @@ export class H1Pool implements UpstreamPool {
     // A body without Content-Length is sent chunked whatever the method.
     const chunked = !endStream && !hasLength;
     const extra = chunked ? CHUNKED_LINE : endStream && !hasLength && BODY_METHODS.has(method) ? EMPTY_LENGTH_LINE : '';
-    const ex = new H1Exchange(method, requestHeadBytes(method, path, headers, extra), chunked, endStream, handler);
+    const ex = new H1Exchange(method, requestHeadBytes(method, path, headers, extra, this.headCache), chunked, endStream, handler);
     // Requests already waiting go first: a new one does not overtake them to a fresh connection.
     const conn = this.waiting.length === 0 ? this.take(this.queueAfter) : null;
     if (conn !== null) {
