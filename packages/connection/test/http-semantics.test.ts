@@ -113,6 +113,10 @@ test('a name remembered at a position never lets another name at that position s
   }
   assert.is(check([...GET, ['x-regular', '1']]).error, '');
   assert.ok(check([...GET, ['X-Upper', '1']]).error !== '', 'an invalid name at a remembered position');
+  // positions never filled by a valid name answer for none: an empty name is still refused everywhere
+  assert.is(check([['', 'x']], 'trailers').error, 'empty field name');
+  assert.is(check([...GET, ['', 'x']]).error, 'empty field name');
+  assert.is(check([...GET, ['a', '1'], ['b', '2'], ['c', '3'], ['d', '4'], ['', 'x']]).error, 'empty field name');
   // and the remembered classes are per position: content-length elsewhere still counts
   const { error, info } = check([...GET, ['x-regular', '1'], ['content-length', '7']]);
   assert.is(error, '');

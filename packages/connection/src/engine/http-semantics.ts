@@ -65,7 +65,8 @@ export function classifyName(name: string): number {
 }
 
 /** The names last classified at each of the first 32 positions of a block, and their classes (valid names only). */
-const namesAt: string[] = new Array<string>(32).fill('');
+// Each position starts as a name that really is regular ('x'), never as '': an empty name must reach classifyName.
+const namesAt: string[] = new Array<string>(32).fill('x');
 const classesAt: number[] = new Array<number>(32).fill(NAME_REGULAR);
 
 /**
