@@ -8,7 +8,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { startProxy } from '../src/proxy.js';
 import { Slab, upstreamSlabs } from '../src/upstream/slabs.js';
-import { cluster, config, h1Request, h2Backend, h2Request, listener, route, sleep, standInRouter } from './proxy-fixtures.js';
+import { cluster, config, h1Request, h2Backend, h2Request, httpBackend, listener, route, sleep, standInRouter } from './proxy-fixtures.js';
 
 /** Body `seed` of `size` bytes: every byte depends on its offset and the seed. */
 function body(seed: number, size: number): Buffer {
@@ -31,6 +31,24 @@ function bodyBackend() {
         if (!stream.write(piece)) return void stream.once('drain', more);
       }
       stream.end();
+    };
+    more();
+  });
+}
+
+/** The same bodies from an HTTP/1.1 backend (Content-Length), 64 KiB per write as the socket takes them. */
+function bodyHttpBackend() {
+  return httpBackend((req, res) => {
+    const [, seed, size] = String(req.url).split('/');
+    const b = body(Number(seed), Number(size));
+    res.writeHead(200, { 'content-length': String(b.length) });
+    let at = 0;
+    const more = (): void => {
+      while (at < b.length) {
+        const piece = b.subarray(at, (at += 65_536));
+        if (!res.write(piece)) return void res.once('drain', more);
+      }
+      res.end();
     };
     more();
   });
@@ -110,10 +128,10 @@ async function stalledAndBusy(port: number, fetch: (path: string, pauseMs: numbe
   assert.ok(upstreamSlabs.reused - reusedBefore >= 3, `slabs reused: ${upstreamSlabs.reused - reusedBefore}`);
 }
 
-/** The proxy in front of bodyBackend(), for `run`. */
-async function withProxy(run: (port: number) => Promise<void>): Promise<void> {
-  const backend = await bodyBackend();
-  const proxy = await startProxy(config([listener('p')], [route('r', 'c', '/')], [cluster('c', 'h2c', [backend.port])]), { router: standInRouter });
+/** The proxy in front of bodyBackend() (or bodyHttpBackend(), whose large bodies are read into slabs too), for `run`. */
+async function withProxy(run: (port: number) => Promise<void>, backendKind: 'h2c' | 'http' = 'h2c'): Promise<void> {
+  const backend = backendKind === 'h2c' ? await bodyBackend() : await bodyHttpBackend();
+  const proxy = await startProxy(config([listener('p')], [route('r', 'c', '/')], [cluster('c', backendKind, [backend.port])]), { router: standInRouter });
   try {
     await run(proxy.ports.get('p')!);
   } finally {
@@ -181,5 +199,11 @@ test('cleartext clients that stop reading: views in libuv pending writes keep th
 
 test('HTTP/1.1 clients that stop reading: views node:http has not written keep their slab', () =>
   withProxy((port) => stalledAndBusy(port, (path, pauseMs) => h1Get(port, path, pauseMs), 90)));
+
+test('HTTP/1.1 backend, cleartext clients that stop reading: large bodies read into slabs keep them until written', () =>
+  withProxy((port) => stalledAndBusy(port, (path, pauseMs) => get(net.connect(port, '127.0.0.1'), path, pauseMs), 110), 'http'));
+
+test('HTTP/1.1 backend, HTTP/1.1 clients that stop reading: views node:http has not written keep their slab', () =>
+  withProxy((port) => stalledAndBusy(port, (path, pauseMs) => h1Get(port, path, pauseMs), 130), 'http'));
 
 test.run();

@@ -2,7 +2,6 @@
 // backend sent it while slabs are reused under clients served one stream after another, a slow reader, a reset and an
 // HTTP/1.1 client; plus the pool's and the reader's own rules.
 import { EnginePump, H2Connection, type H2Event } from '@strand/connection';
-import * as http from 'node:http';
 import * as http2 from 'node:http2';
 import * as net from 'node:net';
 import { test } from 'uvu';
@@ -13,24 +12,7 @@ import { SessionViews } from '../src/server/h2-session.js';
 import { slabReader } from '../src/upstream/connect.js';
 import { Slab, SlabPool, upstreamSlabs, type SlabHolder } from '../src/upstream/slabs.js';
 import { cluster, config, h2Backend, listener, route, sleep, standInRouter } from './proxy-fixtures.js';
-
-/** Byte `i` of body `seed`: changes every byte and every 256, so a misplaced or overwritten run shows. */
-function patternByte(seed: number, i: number): number {
-  return (seed * 131 + i * 7 + (i >>> 8)) & 0xff;
-}
-
-function pattern(seed: number, size: number): Buffer {
-  const b = Buffer.allocUnsafe(size);
-  for (let i = 0; i < size; i++) b[i] = patternByte(seed, i);
-  return b;
-}
-
-/** The first offset where `body` differs from body `seed` of `size` bytes, or -1. */
-function firstDifference(body: Buffer, seed: number, size: number): number {
-  if (body.length !== size) return Math.min(body.length, size);
-  for (let i = 0; i < size; i++) if (body[i] !== patternByte(seed, i)) return i;
-  return -1;
-}
+import { bodiesStayExact, firstDifference, getPath, pattern } from './slab-bodies.js';
 
 /** Backend: GET /body/SEED/SIZE answers SIZE pattern bytes, written 64 KiB at a time as the stream takes them. */
 async function patternBackend() {
@@ -52,68 +34,15 @@ async function patternBackend() {
   });
 }
 
-function get(session: http2.ClientHttp2Session, seed: number, size: number, slow = false): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const req = session.request({ ':path': `/body/${seed}/${size}` });
-    const chunks: Buffer[] = [];
-    let got = 0;
-    let paused = false;
-    req.on('data', (c: Buffer) => {
-      chunks.push(c);
-      got += c.length;
-      if (slow && !paused && got > 300_000) {
-        // Stop reading for a while: the proxy's queue for this stream fills and the slabs it came from move on.
-        paused = true;
-        req.pause();
-        setTimeout(() => req.resume(), 300);
-      }
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
+function get(session: http2.ClientHttp2Session, seed: number, size: number): Promise<Buffer> {
+  return getPath(session, `/body/${seed}/${size}`);
 }
 
 test('responses stay byte-exact while upstream slabs are reused (streams served in turn, a slow reader, a reset, HTTP/1.1)', async () => {
   const backend = await patternBackend();
   const proxy = await startProxy(config([listener('p')], [route('r', 'c', '/')], [cluster('c', 'h2c', [backend.port])]), { router: standInRouter });
-  const port = proxy.ports.get('p')!;
-  const reusedBefore = upstreamSlabs.reused;
-  const SIZE = 1_500_000;
   try {
-    // One connection, six responses at once: the proxy sends them one after another (RFC 9218 non-incremental), so
-    // five wait with views of the slabs queued while those slabs come up for reuse.
-    const a = http2.connect(`http://127.0.0.1:${port}`);
-    const b = http2.connect(`http://127.0.0.1:${port}`);
-    const reset = new Promise<number>((resolve) => {
-      const req = b.request({ ':path': `/body/99/${SIZE}` });
-      let got = 0;
-      req.on('data', (c: Buffer) => {
-        got += c.length;
-        if (got > 200_000) req.close(http2.constants.NGHTTP2_CANCEL);
-      });
-      req.on('close', () => resolve(got));
-      req.on('error', () => undefined);
-    });
-    const h1 = new Promise<Buffer>((resolve, reject) => {
-      http.get({ port, host: '127.0.0.1', path: `/body/77/${SIZE}` }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve(Buffer.concat(chunks)));
-        res.on('error', reject);
-      }).on('error', reject);
-    });
-    const seeds = [1, 2, 3, 4, 5, 6];
-    const bodies = await Promise.all([...seeds.map((s) => get(a, s, SIZE)), get(b, 50, SIZE, true), get(b, 51, SIZE)]);
-    for (let i = 0; i < seeds.length; i++) assert.is(firstDifference(bodies[i]!, seeds[i]!, SIZE), -1, `body ${seeds[i]}`);
-    assert.is(firstDifference(bodies[6]!, 50, SIZE), -1, 'the slow reader');
-    assert.is(firstDifference(bodies[7]!, 51, SIZE), -1, 'the stream beside the slow reader');
-    assert.is(firstDifference(await h1, 77, SIZE), -1, 'HTTP/1.1 client');
-    assert.ok((await reset) < SIZE, 'the reset stream stopped early');
-    // After the reset, the connection goes on with whole bodies.
-    assert.is(firstDifference(await get(b, 52, SIZE), 52, SIZE), -1, 'after the reset');
-    assert.ok(upstreamSlabs.reused - reusedBefore >= 3, `slabs reused: ${upstreamSlabs.reused - reusedBefore}`);
-    a.close();
-    b.close();
+    await bodiesStayExact(proxy.ports.get('p')!, (seed, size) => `/body/${seed}/${size}`);
   } finally {
     await proxy.shutdown(50);
     await backend.close();

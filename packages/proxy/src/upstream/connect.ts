@@ -26,7 +26,8 @@ export interface HostTarget {
  */
 export type ChunkReader =
   | { mode: 'slab'; onChunk: (chunk: Uint8Array) => void; retained: () => number }
-  | { mode: 'transient'; onChunk: (chunk: Uint8Array) => void };
+  | { mode: 'transient'; onChunk: (chunk: Uint8Array) => void }
+  | { mode: 'switchable'; reader: SwitchableReader };
 
 /**
  * Opens a socket; with TLS, offers `alpn` (e.g. ['h2'] or ['h2', 'http/1.1']). Writes before connect are queued.
@@ -36,7 +37,8 @@ export function connectSocket(target: HostTarget, alpn: string[], reader?: Chunk
   if (target.tls === null) {
     const options: net.NetConnectOpts = { host: target.address, port: target.port, noDelay: true };
     if (reader !== undefined) {
-      (options as net.TcpNetConnectOpts).onread = reader.mode === 'slab' ? slabReader(reader.onChunk, reader.retained) : transientReader(reader.onChunk);
+      (options as net.TcpNetConnectOpts).onread =
+        reader.mode === 'slab' ? slabReader(reader.onChunk, reader.retained) : reader.mode === 'transient' ? transientReader(reader.onChunk) : reader.reader.opts;
     }
     return net.connect(options);
   }
@@ -125,14 +127,88 @@ class ParsedBy implements SlabHolder {
 /** The read buffer of every 'transient' socket (reads are synchronous and one at a time: they never overlap). */
 let transientBuffer: Buffer | null = null;
 
+function sharedTransientBuffer(): Buffer {
+  return (transientBuffer ??= Buffer.allocUnsafeSlow(MIN_READ_ROOM));
+}
+
 function transientReader(onChunk: (chunk: Uint8Array) => void): net.OnReadOpts {
-  transientBuffer ??= Buffer.allocUnsafeSlow(MIN_READ_ROOM);
+  const buffer = sharedTransientBuffer();
   return {
-    buffer: transientBuffer,
+    buffer,
     callback: (n: number, buf: Uint8Array) => {
       onChunk(buf.subarray(0, n));
       return true;
     },
+  };
+}
+
+/** The hold of a SwitchableReader on a slab it retired: none (its consumer parses each read during the call). */
+const PARSED: SlabHolder = { holdsSlabBytes: () => false };
+
+/**
+ * 'transient' reads that switch to read slabs while `slabs` is set: an HTTP/1.1 connection reads heads and small
+ * bodies into the shared buffer (copying what it keeps), and a large body into slabs whose views go on without a copy
+ * (a copy per 64 KiB read is external memory V8 collects by force: on Node 22/24 a mark-compact every few dozen MiB).
+ * Node asks for the next read's buffer right after each read, so a switch takes effect from the read after the one
+ * that made it; `onChunk` is told which kind each read is. The consumer keeps nothing of a slab read beyond the call
+ * but views registered on readSlab(), so a slab is retired as soon as the mode ends.
+ */
+export class SwitchableReader {
+  readonly opts: net.OnReadOpts;
+  /** Read the next chunks into slabs (the connection sets it while a large body streams). */
+  slabs = false;
+  private readonly onChunk: (chunk: Uint8Array, fromSlab: boolean) => void;
+  private readonly pool: SlabPool;
+  private slab: Slab | null = null;
+  private used = 0;
+
+  constructor(onChunk: (chunk: Uint8Array, fromSlab: boolean) => void, pool: SlabPool = upstreamSlabs) {
+    this.onChunk = onChunk;
+    this.pool = pool;
+    this.opts = { buffer: this.buffer, callback: this.callback };
+  }
+
+  /** The socket closed: its slab goes back to the pool (held while clients still send views of it). */
+  close(): void {
+    this.retire();
+  }
+
+  private retire(): void {
+    const slab = this.slab;
+    if (slab === null) return;
+    this.slab = null;
+    this.pool.retire(slab, PARSED);
+  }
+
+  private readonly buffer = (): Uint8Array => {
+    if (!this.slabs) {
+      this.retire();
+      return sharedTransientBuffer();
+    }
+    let slab = this.slab;
+    if (slab === null || slab.bytes.length - this.used < MIN_READ_ROOM) {
+      this.retire();
+      slab = this.slab = this.pool.take();
+      this.used = 0;
+    }
+    return slab.bytes.subarray(this.used);
+  };
+
+  private readonly callback = (n: number, buf: Uint8Array): boolean => {
+    const slab = this.slab;
+    if (slab === null || buf.buffer !== slab.bytes.buffer) {
+      this.onChunk(buf.subarray(0, n), false);
+      return true;
+    }
+    this.used += n;
+    const pool = this.pool;
+    pool.reading = slab;
+    try {
+      this.onChunk(buf.subarray(0, n), true);
+    } finally {
+      pool.reading = null;
+    }
+    return true;
   };
 }
 

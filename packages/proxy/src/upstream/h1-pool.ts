@@ -5,7 +5,7 @@
 import type * as net from 'node:net';
 import type { HeaderList } from '../translate/head.js';
 import { upstreamRequestHeaders } from '../translate/request-headers.js';
-import { connectSocket, isConnectFailure, type HostTarget } from './connect.js';
+import { connectSocket, isConnectFailure, SwitchableReader, type HostTarget } from './connect.js';
 import type { OutboundRequest, UpstreamError, UpstreamHandler, UpstreamPool, UpstreamRequest } from './exchange.js';
 import { copyBytes } from './h1-head.js';
 import { HeadMemo, ResponseParser, type ResponseSink } from './h1-parser.js';
@@ -50,6 +50,11 @@ const EMPTY_LENGTH_LINE = `content-length: 0${CRLF}`;
 const PENDING_LIMIT = 64 * 1024;
 /** Idle connections are checked this many times per idle timeout. */
 const SWEEPS_PER_TIMEOUT = 4;
+/**
+ * Body bytes of one response past which a cleartext connection reads into slabs (upstream/slabs.ts) and passes views
+ * on instead of copying every read out of the shared buffer: large downloads stop churning external memory.
+ */
+export const LARGE_BODY_BYTES = 64 * 1024;
 
 function sweepInterval(idleMs: number): number {
   return Math.max(1, Math.ceil(idleMs / SWEEPS_PER_TIMEOUT));
@@ -152,8 +157,12 @@ class H1Connection implements ResponseSink {
   connected = false;
   /** When it last became idle (ms since the epoch): the pool's sweep closes it after idleTimeoutMs. */
   idleSince = 0;
-  /** Reads arrive in the buffer shared by the pool's sockets (cleartext): body bytes are copied before handing over. */
-  private readonly transient: boolean;
+  /** Cleartext reads: into the buffer shared by the pool's sockets, or into slabs while a large body streams. */
+  private readonly reader: SwitchableReader | null;
+  /** The read being parsed is from a slab: body bytes go on as views (else they are copied out of the shared buffer). */
+  private fromSlab = false;
+  /** Body bytes of the current response so far. */
+  private bodyBytes = 0;
   /** Requests completed on this connection. */
   served = 0;
   private closed = false;
@@ -167,11 +176,11 @@ class H1Connection implements ResponseSink {
     this.pool = pool;
     this.parser = new ResponseParser(this, pool.headMemo);
     const target = pool.options.target;
-    this.transient = target.tls === null;
-    this.socket = connectSocket(target, ['http/1.1'], { mode: 'transient', onChunk: this.onData });
+    this.reader = target.tls === null ? new SwitchableReader(this.onData) : null;
+    this.socket = connectSocket(target, ['http/1.1'], this.reader === null ? undefined : { mode: 'switchable', reader: this.reader });
     this.socket.setNoDelay(true);
     this.socket.on(target.tls === null ? 'connect' : 'secureConnect', this.onConnect);
-    if (!this.transient) this.socket.on('data', this.onData);
+    if (this.reader === null) this.socket.on('data', this.onTlsData);
     this.socket.on('end', this.onEnd);
     this.socket.on('error', this.onError);
     this.socket.on('close', this.onClose);
@@ -255,8 +264,16 @@ class H1Connection implements ResponseSink {
     const ex = this.exchange!;
     const h = ex.handler;
     if (h === null) return;
-    ex.unacked += end - start;
-    h.onUpstreamData(this.transient ? copyBytes(buf, start, end) : start === 0 && end === buf.length ? buf : buf.subarray(start, end));
+    const n = end - start;
+    ex.unacked += n;
+    const reader = this.reader;
+    if (reader !== null && !this.fromSlab) {
+      h.onUpstreamData(copyBytes(buf, start, end)); // the shared buffer is read into again
+      this.bodyBytes += n;
+      if (this.bodyBytes > LARGE_BODY_BYTES) reader.slabs = true; // from the next read on
+    } else {
+      h.onUpstreamData(start === 0 && end === buf.length ? buf : buf.subarray(start, end));
+    }
     if (ex.unacked > 0 && !this.paused) {
       this.paused = true;
       this.socket.pause();
@@ -266,6 +283,7 @@ class H1Connection implements ResponseSink {
   onComplete(trailers: HeaderList | null): void {
     const ex = this.exchange!;
     ex.responseDone = true;
+    this.endBody();
     if (this.parsing) this.completedInPush = true;
     ex.finish()?.onUpstreamEnd(trailers);
     // The backend answered before the request body ended: the connection cannot be reused (abort closes it).
@@ -286,7 +304,18 @@ class H1Connection implements ResponseSink {
     this.socket.destroy();
   };
 
-  private readonly onData = (chunk: Uint8Array): void => {
+  /** The response's body is over (or the exchange failed): the next reads go into the shared buffer again. */
+  private endBody(): void {
+    this.bodyBytes = 0;
+    if (this.reader !== null) this.reader.slabs = false;
+  }
+
+  private readonly onTlsData = (chunk: Uint8Array): void => {
+    this.onData(chunk, true); // a buffer of its own per read: passed on as it is
+  };
+
+  private readonly onData = (chunk: Uint8Array, fromSlab: boolean): void => {
+    this.fromSlab = fromSlab;
     if (this.exchange === null) {
       // Bytes nobody asked for on an idle connection: it can no longer be trusted.
       this.socket.destroy();
@@ -335,6 +364,8 @@ class H1Connection implements ResponseSink {
 
   private readonly onClose = (): void => {
     this.closed = true;
+    this.endBody();
+    this.reader?.close();
     if (this.connectTimer !== null) clearTimeout(this.connectTimer);
     this.connectTimer = null;
     const ex = this.exchange;
@@ -346,6 +377,7 @@ class H1Connection implements ResponseSink {
   };
 
   private fail(error: UpstreamError): void {
+    this.endBody();
     const ex = this.exchange;
     if (ex === null) return;
     this.exchange = null;

@@ -1,0 +1,68 @@
+// Large bodies from HTTP/1.1 backends: past LARGE_BODY_BYTES a cleartext connection reads into reused slabs and
+// passes views on (upstream/connect.ts SwitchableReader). Every byte must arrive as the backend sent it while slabs
+// are reused under streams served one after another, a slow reader, a reset, chunked bodies and an HTTP/1.1 client;
+// small responses never take a slab.
+import * as http from 'node:http';
+import * as http2 from 'node:http2';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { startProxy } from '../src/proxy.js';
+import { upstreamSlabs } from '../src/upstream/slabs.js';
+import { cluster, config, httpBackend, listener, route, standInRouter } from './proxy-fixtures.js';
+import { bodiesStayExact, firstDifference, getPath, pattern } from './slab-bodies.js';
+
+/** GET /length/SEED/SIZE (Content-Length) or /chunked/SEED/SIZE: the pattern, 64 KiB per write as the socket takes it. */
+function patternHandler(req: http.IncomingMessage, res: http.ServerResponse): void {
+  const [, kind, seed, size] = String(req.url).split('/');
+  const body = pattern(Number(seed), Number(size));
+  res.writeHead(200, kind === 'chunked' ? { 'content-type': 'application/octet-stream' } : { 'content-type': 'application/octet-stream', 'content-length': String(body.length) });
+  let at = 0;
+  const more = (): void => {
+    while (at < body.length) {
+      const piece = body.subarray(at, at + 65_536);
+      at += piece.length;
+      if (!res.write(piece)) return void res.once('drain', more);
+    }
+    res.end();
+  };
+  more();
+}
+
+function slabsTaken(): number {
+  return upstreamSlabs.allocated + upstreamSlabs.reused;
+}
+
+test('large HTTP/1.1 bodies stay byte-exact through read slabs (in turn, slow reader, reset, chunked, HTTP/1.1 client)', async () => {
+  const backend = await httpBackend(patternHandler);
+  const proxy = await startProxy(config([listener('p')], [route('r', 'c', '/')], [cluster('c', 'http', [backend.port])]), { router: standInRouter });
+  const takenBefore = slabsTaken();
+  try {
+    // Content-Length and chunked bodies by turns.
+    await bodiesStayExact(proxy.ports.get('p')!, (seed, size) => `/${seed % 2 === 0 ? 'chunked' : 'length'}/${seed}/${size}`);
+    assert.ok(slabsTaken() - takenBefore >= 10, `slabs taken: ${slabsTaken() - takenBefore}`);
+  } finally {
+    await proxy.shutdown(50);
+    await backend.close();
+  }
+});
+
+test('small HTTP/1.1 responses, and a large one up to LARGE_BODY_BYTES, take no slab', async () => {
+  const backend = await httpBackend(patternHandler);
+  const proxy = await startProxy(config([listener('p')], [route('r', 'c', '/')], [cluster('c', 'http', [backend.port])]), { router: standInRouter });
+  const port = proxy.ports.get('p')!;
+  try {
+    const a = http2.connect(`http://127.0.0.1:${port}`);
+    await getPath(a, '/length/1/100'); // the connection is up
+    const before = slabsTaken();
+    const small = await Promise.all(Array.from({ length: 40 }, (_, i) => getPath(a, `/${i % 2 === 0 ? 'length' : 'chunked'}/${i}/${1000 + i}`)));
+    for (let i = 0; i < small.length; i++) assert.is(firstDifference(small[i]!, i, 1000 + i), -1, `small body ${i}`);
+    assert.is(firstDifference(await getPath(a, '/length/9/60000'), 9, 60_000), -1);
+    assert.is(slabsTaken() - before, 0, 'no slab for bodies below the threshold');
+    a.close();
+  } finally {
+    await proxy.shutdown(50);
+    await backend.close();
+  }
+});
+
+test.run();
