@@ -5,7 +5,8 @@
 //    (FIRST, MIDDLE…, LAST of one frame, nothing in between) and, joined, give the frames the whole-frame decoder
 //    returns for the same pushes; it fails where that one fails (or earlier, on a frame that never completed).
 //  - hpack Decoder.decode() throws HpackError or HeaderListTooLargeError alone; after an HpackError it refuses every
-//    later block (HpackError 'decoder-failed'); a HeaderListTooLargeError leaves it usable.
+//    later block (HpackError 'decoder-failed'); a HeaderListTooLargeError leaves it usable. A decoder sharing indexed
+//    fields (shareIndexedFields) decodes the same, and what it handed out never changes afterwards.
 import { isDeepStrictEqual } from 'node:util';
 import { DataPiece, FrameDecoder, FrameType, H2Error, concatBytes, type DataFrame, type Frame } from '@strand/frame';
 import { Decoder, HeaderListTooLargeError, HpackError } from '@strand/hpack';
@@ -87,26 +88,49 @@ function decodeChecked(bytes: Uint8Array, cuts: number[], maxFrameSize: number, 
   return { frames, failure, buffered: decoder.buffered };
 }
 
-/** Decodes each block in turn on one decoder. */
+/** One decode's outcome, as text: the list, or the error's kind. */
+function outcome(decoder: Decoder, block: Uint8Array): { text: string; fields: Array<[string, string]> | null; error: unknown } {
+  try {
+    const fields = decoder.decode(block);
+    return { text: JSON.stringify(fields), fields, error: null };
+  } catch (error) {
+    const text = error instanceof HpackError ? `HpackError ${error.reason}` : error instanceof HeaderListTooLargeError ? 'HeaderListTooLargeError' : String(error);
+    return { text, fields: null, error };
+  }
+}
+
+/**
+ * Decodes each block in turn on one decoder, and on a second that shares indexed fields (shareIndexedFields): both
+ * give the same lists and errors, and no list handed out changes as later blocks are decoded (a shared tuple that
+ * outlived its table entry would).
+ */
 export function playHpackDecoder(blocks: Uint8Array[], maxTableSize: number, maxHeaderListSize: number): void {
   const decoder = new Decoder({ maxTableSize, maxHeaderListSize });
+  const sharing = new Decoder({ maxTableSize, maxHeaderListSize, shareIndexedFields: true });
+  const handedOut: Array<{ fields: Array<[string, string]>; text: string }> = [];
   let failed = false;
   for (const block of blocks) {
-    try {
-      const fields = decoder.decode(block);
+    const plain = outcome(decoder, block);
+    const shared = outcome(sharing, block);
+    if (shared.text !== plain.text) throw new Violation(`shared fields decoded ${shared.text.slice(0, 80)} where a new tuple per field gave ${plain.text.slice(0, 80)}`);
+    if (shared.fields !== null) handedOut.push({ fields: shared.fields, text: shared.text });
+    const error = plain.error;
+    if (error === null) {
       if (failed) throw new Violation('a failed HPACK decoder decoded a block');
       let size = 0;
-      for (const [name, value] of fields) {
+      for (const [name, value] of plain.fields!) {
         if (typeof name !== 'string' || typeof value !== 'string') throw new Violation('a field that is not two strings');
         size += 32 + name.length + value.length;
       }
       if (size > maxHeaderListSize) throw new Violation(`a list of ${size} bytes over the limit of ${maxHeaderListSize} was returned`);
-    } catch (error) {
-      if (error instanceof Violation) throw error;
-      if (error instanceof HeaderListTooLargeError) continue;
-      if (!(error instanceof HpackError)) throw new Violation(`HPACK decoder threw ${String(error)}`);
-      if (failed && error.reason !== 'decoder-failed') throw new Violation(`a failed decoder threw ${error.reason}`);
-      failed = true;
+      continue;
     }
+    if (error instanceof HeaderListTooLargeError) continue;
+    if (!(error instanceof HpackError)) throw new Violation(`HPACK decoder threw ${String(error)}`);
+    if (failed && error.reason !== 'decoder-failed') throw new Violation(`a failed decoder threw ${error.reason}`);
+    failed = true;
+  }
+  for (const { fields, text } of handedOut) {
+    if (JSON.stringify(fields) !== text) throw new Violation('a list handed out by a decoder sharing fields changed afterwards');
   }
 }
