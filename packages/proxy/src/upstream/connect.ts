@@ -18,16 +18,14 @@ export interface HostTarget {
 }
 
 /**
- * How a cleartext socket hands its bytes to `onChunk` instead of 'data' events. 'slab' reads into large slabs that are
- * reused once nothing reads them any more (views kept beyond the call register a holder on readSlab(), see
- * slabReader); `retained()` says how many of the last bytes given to `onChunk` are still to be parsed. 'transient'
- * reads into one buffer shared by every such socket, so a chunk is valid only during the call (the callee copies what
- * it keeps) — for the many connections of an HTTP/1.1 pool, where a slab each would cost too much memory.
+ * How a cleartext socket hands its bytes on instead of 'data' events. 'slab' reads into large slabs that are reused
+ * once nothing reads them any more (views kept beyond the call register a holder on readSlab(), see slabReader);
+ * `retained()` says how many of the last bytes given to `onChunk` are still to be parsed. 'switchable' reads into one
+ * buffer shared by every such socket (a chunk is valid only during the call: the callee copies what it keeps), or into
+ * slabs while the consumer asks for them (SwitchableReader) — for the many connections of an HTTP/1.1 pool, where a
+ * slab each would cost too much memory.
  */
-export type ChunkReader =
-  | { mode: 'slab'; onChunk: (chunk: Uint8Array) => void; retained: () => number }
-  | { mode: 'transient'; onChunk: (chunk: Uint8Array) => void }
-  | { mode: 'switchable'; reader: SwitchableReader };
+export type ChunkReader = { mode: 'slab'; onChunk: (chunk: Uint8Array) => void; retained: () => number } | { mode: 'switchable'; reader: SwitchableReader };
 
 /**
  * Opens a socket; with TLS, offers `alpn` (e.g. ['h2'] or ['h2', 'http/1.1']). Writes before connect are queued.
@@ -37,8 +35,7 @@ export function connectSocket(target: HostTarget, alpn: string[], reader?: Chunk
   if (target.tls === null) {
     const options: net.NetConnectOpts = { host: target.address, port: target.port, noDelay: true };
     if (reader !== undefined) {
-      (options as net.TcpNetConnectOpts).onread =
-        reader.mode === 'slab' ? slabReader(reader.onChunk, reader.retained) : reader.mode === 'transient' ? transientReader(reader.onChunk) : reader.reader.opts;
+      (options as net.TcpNetConnectOpts).onread = reader.mode === 'slab' ? slabReader(reader.onChunk, reader.retained) : reader.reader.opts;
     }
     return net.connect(options);
   }
@@ -124,29 +121,18 @@ class ParsedBy implements SlabHolder {
   }
 }
 
-/** The read buffer of every 'transient' socket (reads are synchronous and one at a time: they never overlap). */
-let transientBuffer: Buffer | null = null;
+/** The shared read buffer of every SwitchableReader (reads are synchronous and one at a time: they never overlap). */
+let sharedBuffer: Buffer | null = null;
 
-function sharedTransientBuffer(): Buffer {
-  return (transientBuffer ??= Buffer.allocUnsafeSlow(MIN_READ_ROOM));
-}
-
-function transientReader(onChunk: (chunk: Uint8Array) => void): net.OnReadOpts {
-  const buffer = sharedTransientBuffer();
-  return {
-    buffer,
-    callback: (n: number, buf: Uint8Array) => {
-      onChunk(buf.subarray(0, n));
-      return true;
-    },
-  };
+function sharedReadBuffer(): Buffer {
+  return (sharedBuffer ??= Buffer.allocUnsafeSlow(MIN_READ_ROOM));
 }
 
 /** The hold of a SwitchableReader on a slab it retired: none (its consumer parses each read during the call). */
 const PARSED: SlabHolder = { holdsSlabBytes: () => false };
 
 /**
- * 'transient' reads that switch to read slabs while `slabs` is set: an HTTP/1.1 connection reads heads and small
+ * Reads into the buffer shared by every such socket, switching to read slabs while `slabs` is set: an HTTP/1.1 connection reads heads and small
  * bodies into the shared buffer (copying what it keeps), and a large body into slabs whose views go on without a copy
  * (a copy per 64 KiB read is external memory V8 collects by force: on Node 22/24 a mark-compact every few dozen MiB).
  * Node asks for the next read's buffer right after each read, so a switch takes effect from the read after the one
@@ -183,7 +169,7 @@ export class SwitchableReader {
   private readonly buffer = (): Uint8Array => {
     if (!this.slabs) {
       this.retire();
-      return sharedTransientBuffer();
+      return sharedReadBuffer();
     }
     let slab = this.slab;
     if (slab === null || slab.bytes.length - this.used < MIN_READ_ROOM) {

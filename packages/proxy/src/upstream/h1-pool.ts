@@ -159,8 +159,9 @@ class H1Connection implements ResponseSink {
   idleSince = 0;
   /** Cleartext reads: into the buffer shared by the pool's sockets, or into slabs while a large body streams. */
   private readonly reader: SwitchableReader | null;
-  /** The read being parsed is from a slab: body bytes go on as views (else they are copied out of the shared buffer). */
-  private fromSlab = false;
+  /** The read being parsed may be kept by reference (a slab, or a TLS read's own buffer): body bytes go on as views.
+   *  Else it is the shared buffer, read into again next time, and body bytes are copied. */
+  private keepable = false;
   /** Body bytes of the current response so far. */
   private bodyBytes = 0;
   /** Requests completed on this connection. */
@@ -267,7 +268,7 @@ class H1Connection implements ResponseSink {
     const n = end - start;
     ex.unacked += n;
     const reader = this.reader;
-    if (reader !== null && !this.fromSlab) {
+    if (reader !== null && !this.keepable) {
       h.onUpstreamData(copyBytes(buf, start, end)); // the shared buffer is read into again
       this.bodyBytes += n;
       if (this.bodyBytes > LARGE_BODY_BYTES) reader.slabs = true; // from the next read on
@@ -314,8 +315,8 @@ class H1Connection implements ResponseSink {
     this.onData(chunk, true); // a buffer of its own per read: passed on as it is
   };
 
-  private readonly onData = (chunk: Uint8Array, fromSlab: boolean): void => {
-    this.fromSlab = fromSlab;
+  private readonly onData = (chunk: Uint8Array, keepable: boolean): void => {
+    this.keepable = keepable;
     if (this.exchange === null) {
       // Bytes nobody asked for on an idle connection: it can no longer be trusted.
       this.socket.destroy();
