@@ -34,4 +34,31 @@ test('no stream WINDOW_UPDATE for a DATA frame that ends the stream, when its fi
   assert.equal(frames.filter((f) => f.startsWith('WINDOW_UPDATE 1 ')), [], 'the stream ends with this frame: no room is asked for it');
 });
 
+test('minStreamWindowUpdate: a 64 KiB stream window is replenished per 32 KiB consumed instead of per 16 KiB', () => {
+  for (const [minUpdate, expected] of [[undefined, [16_384, 16_384, 16_384, 16_384]], [32_768, [32_768, 32_768]]] as const) {
+    const p = pair({ manualFlowControl: true, settings: { initialWindowSize: 65_536 }, ...(minUpdate === undefined ? {} : { minStreamWindowUpdate: minUpdate }) });
+    p.client.request(GET, { endStream: true });
+    p.run();
+    p.server.respond(1, [[':status', '200']]);
+    const updates: number[] = [];
+    let window = p.server.sendWindow(1);
+    for (let i = 0; i < 4; i++) {
+      p.server.submitData(1, new Uint8Array(16_384));
+      p.run();
+      p.client.consume(1, 16_384);
+      p.run();
+      const now = p.server.sendWindow(1);
+      if (now > window - 16_384) updates.push(now - (window - 16_384));
+      window = now;
+    }
+    assert.equal(updates, expected, `minStreamWindowUpdate ${minUpdate}`);
+  }
+});
+
+test('minStreamWindowUpdate must be an integer from 0 to 2^31-1', () => {
+  for (const bad of [-1, 1.5, 2 ** 31, Number.NaN]) {
+    assert.throws(() => pair({ minStreamWindowUpdate: bad }), (e: unknown) => e instanceof RangeError && /minStreamWindowUpdate/.test(String(e)));
+  }
+});
+
 test.run();

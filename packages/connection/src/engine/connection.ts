@@ -164,7 +164,11 @@ export class H2Connection {
     // RFC 9218 §2.1: say we do not use the RFC 7540 tree when we schedule by urgency.
     if (schedulerKind === 'rfc9218' && wanted.noRfc7540Priorities === undefined) wanted.noRfc7540Priorities = true;
     const manual = options.manualFlowControl === true;
-    this.streamRecvOptions = manual ? MANUAL_POLICY : AUTOMATIC_POLICY;
+    const minUpdate = options.minStreamWindowUpdate;
+    if (minUpdate !== undefined && !(Number.isInteger(minUpdate) && minUpdate >= 0 && minUpdate <= MAX_WINDOW_SIZE)) {
+      throw new RangeError(`minStreamWindowUpdate must be an integer from 0 to ${MAX_WINDOW_SIZE}, got ${minUpdate}`);
+    }
+    this.streamRecvOptions = minUpdate === undefined ? (manual ? MANUAL_POLICY : AUTOMATIC_POLICY) : new ReceivePolicy({ manual, minUpdate });
     this.windowBudget = options.streamWindowBudget ?? 0;
     if (!Number.isInteger(this.windowBudget) || this.windowBudget < 0 || this.windowBudget > MAX_WINDOW_SIZE) {
       throw new RangeError(`streamWindowBudget must be an integer from 0 to ${MAX_WINDOW_SIZE}, got ${options.streamWindowBudget}`);

@@ -62,6 +62,13 @@ export interface ConnectionOptions {
    */
   dataPieces?: boolean;
   /**
+   * Least credit a stream's WINDOW_UPDATE announces (default 16 KiB, @strand/flow's DEFAULT_MIN_UPDATE; the update
+   * goes out once max(a quarter of the stream's window, this) is owed). Raising it sends fewer WINDOW_UPDATEs for
+   * small windows: the proxy's upstream streams share a window budget and often get 64 KiB each, and one update per
+   * 16 KiB DATA frame was work for the backend.
+   */
+  minStreamWindowUpdate?: number;
+  /**
    * Received header fields that HPACK indexed (static or dynamic table) are one shared [name, value] tuple per table
    * entry instead of a new one per field (default false): repeated requests allocate and hold less. Lists are still
    * new per block; the application must then never modify a field in place (replace it in the list instead), or it

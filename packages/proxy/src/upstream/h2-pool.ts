@@ -32,6 +32,8 @@ export interface H2PoolOptions {
 
 /** The window every upstream stream starts with, and the least share it gets (H2PoolOptions.streamWindow). */
 const MIN_STREAM_WINDOW = 65_535;
+/** Least credit an upstream stream's WINDOW_UPDATE announces. */
+const MIN_STREAM_WINDOW_UPDATE = 32 * 1024;
 
 /** One request on an upstream HTTP/2 connection. */
 class H2UpstreamStream implements UpstreamRequest {
@@ -107,6 +109,9 @@ export class H2UpstreamConnection {
       // early, and the pipeline through the proxy stalled: 10 % of both cores idle (docs/benchmarks.md).
       settings: { initialWindowSize: MIN_STREAM_WINDOW, enablePush: false },
       streamWindowBudget: options.streamWindow,
+      // Half of a 64 KiB share (not a quarter) before a stream's WINDOW_UPDATE: half as many frames for the backend to
+      // process on 1 MiB downloads (docs/benchmarks.md, session 7).
+      minStreamWindowUpdate: MIN_STREAM_WINDOW_UPDATE,
       idleTimeout: options.idleTimeoutMs,
       // The backend may be slow to answer our SETTINGS under load; never kill a connection for it.
       settingsTimeout: 0,
