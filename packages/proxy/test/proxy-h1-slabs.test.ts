@@ -7,6 +7,9 @@ import * as http2 from 'node:http2';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { startProxy } from '../src/proxy.js';
+import { MAX_SWITCHED_SLABS, SwitchableReader } from '../src/upstream/connect.js';
+import type { UpstreamHandler, UpstreamRequest } from '../src/upstream/exchange.js';
+import { H1Pool } from '../src/upstream/h1-pool.js';
 import { upstreamSlabs } from '../src/upstream/slabs.js';
 import { cluster, config, httpBackend, listener, route, standInRouter } from './proxy-fixtures.js';
 import { bodiesStayExact, firstDifference, getPath, pattern } from './slab-bodies.js';
@@ -61,6 +64,62 @@ test('small HTTP/1.1 responses, and a large one up to LARGE_BODY_BYTES, take no 
     a.close();
   } finally {
     await proxy.shutdown(50);
+    await backend.close();
+  }
+});
+
+test('connections paused for stalled clients hold at most MAX_SWITCHED_SLABS slabs; past that, bodies are copied', async () => {
+  const backend = await httpBackend(patternHandler);
+  const pool = new H1Pool({ target: { address: '127.0.0.1', port: backend.port, tls: null, connectTimeoutMs: 5000 }, maxConnections: 0, idleTimeoutMs: 10_000, queueAfterConnections: 0 });
+  const N = MAX_SWITCHED_SLABS + 8;
+  const SIZE = 2_000_000;
+  const done: Array<Promise<Buffer>> = [];
+  const stalled: Array<() => void> = [];
+  try {
+    for (let i = 0; i < N; i++) {
+      let req: UpstreamRequest | null = null;
+      const chunks: Uint8Array[] = [];
+      let got = 0;
+      let unacked = 0;
+      done.push(
+        new Promise<Buffer>((resolve, reject) => {
+          const handler: UpstreamHandler = {
+            onUpstreamInformational: () => undefined,
+            onUpstreamResponse: () => undefined,
+            onUpstreamData: (c) => {
+              chunks.push(new Uint8Array(c)); // a copy: this handler keeps nothing of the slab
+              got += c.length;
+              if (got < 300_000) queueMicrotask(() => req!.bodyConsumed(c.length));
+              else unacked += c.length; // the client stops reading: the connection pauses
+            },
+            onUpstreamEnd: () => resolve(Buffer.concat(chunks)),
+            onUpstreamError: (e) => reject(new Error(e.message)),
+            onUpstreamDrain: () => undefined,
+          };
+          req = pool.requestWith([['host', 'backend']], 'GET', `/length/${200 + i}/${SIZE}`, true, handler);
+          stalled.push(() => {
+            const n = unacked;
+            unacked = 0;
+            req!.bodyConsumed(n);
+          });
+        }),
+      );
+    }
+    // Wait until every connection is paused (nothing more arrives), then count.
+    for (let last = -1, now = upstreamSlabs.allocated + upstreamSlabs.reused; ; now = upstreamSlabs.allocated + upstreamSlabs.reused) {
+      await new Promise((r) => setTimeout(r, 150));
+      if (now === last) break;
+      last = now;
+    }
+    assert.is(SwitchableReader.held, MAX_SWITCHED_SLABS, 'the cap is reached and not passed');
+    // The clients read again: every body arrives whole, by slab or by copy.
+    const resume = setInterval(() => stalled.forEach((go) => go()), 5);
+    const bodies = await Promise.all(done);
+    clearInterval(resume);
+    for (let i = 0; i < N; i++) assert.is(firstDifference(bodies[i]!, 200 + i, SIZE), -1, `body ${200 + i}`);
+    assert.is(SwitchableReader.held, 0, 'every slab given back once the bodies ended');
+  } finally {
+    pool.destroy();
     await backend.close();
   }
 });

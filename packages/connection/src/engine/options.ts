@@ -65,7 +65,8 @@ export interface ConnectionOptions {
    * Least credit a stream's WINDOW_UPDATE announces (default 16 KiB, @strand/flow's DEFAULT_MIN_UPDATE; the update
    * goes out once max(a quarter of the stream's window, this) is owed). Raising it sends fewer WINDOW_UPDATEs for
    * small windows: the proxy's upstream streams share a window budget and often get 64 KiB each, and one update per
-   * 16 KiB DATA frame was work for the backend.
+   * 16 KiB DATA frame was work for the backend. The threshold never exceeds the window, but close to it a peer waits a
+   * round trip at zero, and with manual flow control credit comes back only for what the application consumed.
    */
   minStreamWindowUpdate?: number;
   /**

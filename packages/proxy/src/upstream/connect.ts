@@ -132,6 +132,13 @@ function sharedReadBuffer(): Buffer {
 const PARSED: SlabHolder = { holdsSlabBytes: () => false };
 
 /**
+ * Slabs all SwitchableReaders may hold at once. A reader holds its slab until its next read, and a connection paused
+ * for a client that stopped reading waits for that read indefinitely: without a cap, each such connection would pin
+ * 1 MiB. Past the cap, large bodies are read into the shared buffer and copied, as small ones are.
+ */
+export const MAX_SWITCHED_SLABS = 16;
+
+/**
  * Reads into the buffer shared by every such socket, switching to read slabs while `slabs` is set: an HTTP/1.1 connection reads heads and small
  * bodies into the shared buffer (copying what it keeps), and a large body into slabs whose views go on without a copy
  * (a copy per 64 KiB read is external memory V8 collects by force: on Node 22/24 a mark-compact every few dozen MiB).
@@ -140,8 +147,11 @@ const PARSED: SlabHolder = { holdsSlabBytes: () => false };
  * but views registered on readSlab(), so a slab is retired as soon as the mode ends.
  */
 export class SwitchableReader {
+  /** Slabs held by all readers now (at most MAX_SWITCHED_SLABS). */
+  static held = 0;
   readonly opts: net.OnReadOpts;
-  /** Read the next chunks into slabs (the connection sets it while a large body streams). */
+  /** Read the next chunks into slabs (the connection sets it while a large body streams), when fewer than
+   *  MAX_SWITCHED_SLABS are held by readers. */
   slabs = false;
   private readonly onChunk: (chunk: Uint8Array, fromSlab: boolean) => void;
   private readonly pool: SlabPool;
@@ -163,6 +173,7 @@ export class SwitchableReader {
     const slab = this.slab;
     if (slab === null) return;
     this.slab = null;
+    SwitchableReader.held--;
     this.pool.retire(slab, PARSED);
   }
 
@@ -174,7 +185,9 @@ export class SwitchableReader {
     let slab = this.slab;
     if (slab === null || slab.bytes.length - this.used < MIN_READ_ROOM) {
       this.retire();
+      if (SwitchableReader.held >= MAX_SWITCHED_SLABS) return sharedReadBuffer(); // copied, as small bodies are
       slab = this.slab = this.pool.take();
+      SwitchableReader.held++;
       this.used = 0;
     }
     return slab.bytes.subarray(this.used);
