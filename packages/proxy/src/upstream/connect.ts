@@ -139,9 +139,10 @@ const PARSED: SlabHolder = { holdsSlabBytes: () => false };
 export const MAX_SWITCHED_SLABS = 16;
 
 /**
- * Reads into the buffer shared by every such socket, switching to read slabs while `slabs` is set: an HTTP/1.1 connection reads heads and small
- * bodies into the shared buffer (copying what it keeps), and a large body into slabs whose views go on without a copy
- * (a copy per 64 KiB read is external memory V8 collects by force: on Node 22/24 a mark-compact every few dozen MiB).
+ * Reads into the buffer shared by every such socket, switching to read slabs while `slabs` is set: an HTTP/1.1
+ * connection reads heads and small bodies into the shared buffer (copying what it keeps), and a large body into slabs
+ * whose views go on without a copy (a copy per 64 KiB read is external memory V8 collects by force: on Node 22/24 a
+ * mark-compact every few dozen MiB).
  * Node asks for the next read's buffer right after each read, so a switch takes effect from the read after the one
  * that made it; `onChunk` is told which kind each read is. The consumer keeps nothing of a slab read beyond the call
  * but views registered on readSlab(), so a slab is retired as soon as the mode ends.
