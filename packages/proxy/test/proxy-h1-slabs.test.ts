@@ -14,7 +14,7 @@ import { upstreamSlabs } from '../src/upstream/slabs.js';
 import { cluster, config, httpBackend, listener, route, standInRouter } from './proxy-fixtures.js';
 import { bodiesStayExact, firstDifference, getPath, pattern } from './slab-bodies.js';
 
-/** GET /length/SEED/SIZE (Content-Length) or /chunked/SEED/SIZE: the pattern, 64 KiB per write as the socket takes it. */
+/** GET /length/SEED/SIZE (Content-Length) or /chunked/SEED/SIZE: the pattern, 64 KiB per write as the socket takes. */
 function patternHandler(req: http.IncomingMessage, res: http.ServerResponse): void {
   const [, kind, seed, size] = String(req.url).split('/');
   const body = pattern(Number(seed), Number(size));
