@@ -1,13 +1,13 @@
 // Large bodies from HTTP/1.1 backends: past LARGE_BODY_BYTES a cleartext connection reads into reused slabs and
-// passes views on (upstream/connect.ts SwitchableReader). Every byte must arrive as the backend sent it while slabs
-// are reused under streams served one after another, a slow reader, a reset, chunked bodies and an HTTP/1.1 client;
-// small responses never take a slab.
+// passes views on (upstream/connect.ts, a switchable SlabReader). Every byte must arrive as the backend sent it while
+// slabs are reused under streams served one after another, a slow reader, a reset, chunked bodies and an HTTP/1.1
+// client; small responses never take a slab.
 import * as http from 'node:http';
 import * as http2 from 'node:http2';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { startProxy } from '../src/proxy.js';
-import { MAX_SWITCHED_SLABS, SwitchableReader } from '../src/upstream/connect.js';
+import { MAX_SWITCHED_SLABS, SlabReader } from '../src/upstream/connect.js';
 import type { UpstreamHandler, UpstreamRequest } from '../src/upstream/exchange.js';
 import { H1Pool } from '../src/upstream/h1-pool.js';
 import { upstreamSlabs } from '../src/upstream/slabs.js';
@@ -111,13 +111,13 @@ test('connections paused for stalled clients hold at most MAX_SWITCHED_SLABS sla
       if (now === last) break;
       last = now;
     }
-    assert.is(SwitchableReader.held, MAX_SWITCHED_SLABS, 'the cap is reached and not passed');
+    assert.is(SlabReader.switchedHeld, MAX_SWITCHED_SLABS, 'the cap is reached and not passed');
     // The clients read again: every body arrives whole, by slab or by copy.
     const resume = setInterval(() => stalled.forEach((go) => go()), 5);
     const bodies = await Promise.all(done);
     clearInterval(resume);
     for (let i = 0; i < N; i++) assert.is(firstDifference(bodies[i]!, 200 + i, SIZE), -1, `body ${200 + i}`);
-    assert.is(SwitchableReader.held, 0, 'every slab given back once the bodies ended');
+    assert.is(SlabReader.switchedHeld, 0, 'every slab given back once the bodies ended');
   } finally {
     pool.destroy();
     await backend.close();

@@ -9,7 +9,7 @@ import * as assert from 'uvu/assert';
 import { startProxy } from '../src/proxy.js';
 import { ResponseViews } from '../src/server/h1-session.js';
 import { SessionViews } from '../src/server/h2-session.js';
-import { slabReader } from '../src/upstream/connect.js';
+import { SlabReader } from '../src/upstream/connect.js';
 import { Slab, SlabPool, upstreamSlabs, type SlabHolder } from '../src/upstream/slabs.js';
 import { cluster, config, h2Backend, listener, route, sleep, standInRouter } from './proxy-fixtures.js';
 import { bodiesStayExact, firstDifference, getPath, pattern } from './slab-bodies.js';
@@ -204,11 +204,11 @@ test('SlabPool: every retired slab is looked at, the oldest free one is taken; b
   assert.is(pool.allocated, before + 1, 'none free: a new slab');
 });
 
-test('slabReader: reads fill one slab, the pool knows the slab while a read is delivered, and the reader holds a retired slab until its bytes are parsed', () => {
+test('SlabReader: reads fill one slab, the pool knows the slab while a read is delivered, and the reader holds a retired slab until its bytes are parsed', () => {
   const pool = new SlabPool(200 * 1024, 8);
   let retained = 0;
   const seen: Array<Slab | null> = [];
-  const opts = slabReader(() => seen.push(pool.reading), () => retained, pool) as { buffer: () => Uint8Array; callback: (n: number, b: Uint8Array) => boolean };
+  const opts = new SlabReader(() => seen.push(pool.reading), { retained: () => retained, pool }).opts as { buffer: () => Uint8Array; callback: (n: number, b: Uint8Array) => boolean };
   const read = (n: number): Uint8Array => {
     const b = opts.buffer();
     opts.callback(n, b);

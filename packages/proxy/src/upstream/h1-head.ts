@@ -39,7 +39,7 @@ const SMALL_COPY = 64;
 
 /**
  * A copy of b[start, end). Never `b.slice()`: on a Buffer that is a view, and the bytes may sit in a read buffer that
- * the next read overwrites (upstream/connect.ts, SwitchableReader).
+ * the next read overwrites (upstream/connect.ts, a switchable SlabReader).
  */
 export function copyBytes(b: Uint8Array, start: number, end: number): Uint8Array {
   const n = end - start;

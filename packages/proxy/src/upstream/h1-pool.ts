@@ -5,7 +5,7 @@
 import type * as net from 'node:net';
 import type { HeaderList } from '../translate/head.js';
 import { upstreamRequestHeaders } from '../translate/request-headers.js';
-import { connectSocket, isConnectFailure, SwitchableReader, type HostTarget } from './connect.js';
+import { connectSocket, isConnectFailure, SlabReader, type HostTarget } from './connect.js';
 import type { OutboundRequest, UpstreamError, UpstreamHandler, UpstreamPool, UpstreamRequest } from './exchange.js';
 import { copyBytes } from './h1-head.js';
 import { HeadMemo, ResponseParser, type ResponseSink } from './h1-parser.js';
@@ -158,7 +158,7 @@ class H1Connection implements ResponseSink {
   /** When it last became idle (ms since the epoch): the pool's sweep closes it after idleTimeoutMs. */
   idleSince = 0;
   /** Cleartext reads: into the buffer shared by the pool's sockets, or into slabs while a large body streams. */
-  private readonly reader: SwitchableReader | null;
+  private readonly reader: SlabReader | null;
   /** The read being parsed may be kept by reference (a slab, or a TLS read's own buffer): body bytes go on as views.
    *  Else it is the shared buffer, read into again next time, and body bytes are copied. */
   private keepable = false;
@@ -177,8 +177,8 @@ class H1Connection implements ResponseSink {
     this.pool = pool;
     this.parser = new ResponseParser(this, pool.headMemo);
     const target = pool.options.target;
-    this.reader = target.tls === null ? new SwitchableReader(this.onData) : null;
-    this.socket = connectSocket(target, ['http/1.1'], this.reader === null ? undefined : { mode: 'switchable', reader: this.reader });
+    this.reader = target.tls === null ? new SlabReader(this.onData, { switchable: true }) : null;
+    this.socket = connectSocket(target, ['http/1.1'], this.reader ?? undefined);
     this.socket.setNoDelay(true);
     this.socket.on(target.tls === null ? 'connect' : 'secureConnect', this.onConnect);
     if (this.reader === null) this.socket.on('data', this.onTlsData);

@@ -6,7 +6,7 @@ import { constants, EnginePump, H2Connection, IdMap, type H2Event } from '@stran
 import { FlushScheduler } from '../server/flush.js';
 import type { HeaderList } from '../translate/head.js';
 import { upstreamRequestHeaders } from '../translate/request-headers.js';
-import { connectSocket, isConnectFailure, type HostTarget } from './connect.js';
+import { connectSocket, isConnectFailure, SlabReader, type HostTarget } from './connect.js';
 import type { OutboundRequest, UpstreamHandler, UpstreamPool, UpstreamRequest } from './exchange.js';
 
 /** conn.request options, shared (not one object per request). */
@@ -100,7 +100,7 @@ export class H2UpstreamConnection {
     this.pool = pool;
     this.maxStreams = options.maxStreamsPerConnection > 0 ? Math.min(options.maxStreamsPerConnection, ASSUMED_MAX_STREAMS) : ASSUMED_MAX_STREAMS;
     const target = options.target;
-    this.socket = connectSocket(target, ['h2'], { mode: 'slab', onChunk: this.onChunk, retained: this.retainedInput });
+    this.socket = connectSocket(target, ['h2'], new SlabReader(this.onChunk, { retained: this.retainedInput }));
     this.conn = new H2Connection({
       role: 'client',
       manualFlowControl: true,
