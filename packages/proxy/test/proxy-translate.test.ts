@@ -281,4 +281,13 @@ test('request ids from nextRequestId count up by one across blocks of 256, in th
   }
 });
 
+test('base64 encoder keeps no view of a chunk: the bytes it carries are its own', () => {
+  const enc = new Base64Encoder();
+  const read = Buffer.from('abcde'); // 5 bytes: 'de' is carried to the next push
+  const first = Buffer.from(enc.push(read)).toString();
+  read.fill(0x7a); // the read buffer is written over, as a reused slab is
+  const rest = Buffer.from(enc.push(Buffer.from('f'))).toString() + Buffer.from(enc.flush()).toString();
+  assert.is(first + rest, Buffer.from('abcdef').toString('base64'));
+});
+
 test.run();

@@ -89,7 +89,9 @@ export class Base64Encoder {
   push(chunk: Uint8Array): Uint8Array {
     const all = this.carry.length === 0 ? chunk : Buffer.concat([this.carry, chunk]);
     const usable = all.length - (all.length % 3);
-    this.carry = all.slice(usable);
+    // A copy (a Buffer's slice() would be a view): the chunk may be a view of a read slab that is reused after this
+    // call, so the encoder keeps nothing of it.
+    this.carry = new Uint8Array(all.subarray(usable));
     return usable === 0 ? new Uint8Array(0) : ascii(Buffer.from(all.buffer, all.byteOffset, usable).toString('base64'));
   }
 

@@ -360,10 +360,10 @@ export class Forwarder implements ClientHandler, UpstreamHandler {
   onUpstreamData(chunk: Uint8Array): void {
     const n = chunk.length;
     this.bytesOut += n;
-    // A chunk that will wait behind others is copied: a slow client keeps its own bytes alive, not whole slabs. So is
-    // one for the gRPC-Web text encoder, which keeps a view of its last odd bytes.
+    // A chunk that will wait behind others is copied: a slow client keeps its own bytes alive, not whole slabs. The
+    // gRPC-Web text encoder's output is new bytes (it copies the odd bytes it carries).
     let out: Uint8Array;
-    if (this.webEncoder !== null) out = this.webEncoder.push(new Uint8Array(chunk));
+    if (this.webEncoder !== null) out = this.webEncoder.push(chunk);
     else if (this.client.backlog >= PIN_LIMIT) out = new Uint8Array(chunk);
     else {
       out = chunk;
