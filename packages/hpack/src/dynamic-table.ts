@@ -5,20 +5,19 @@
  *
  * Strings are latin1 (one char per octet), so an entry's size is 32 + name.length + value.length (§4.1).
  */
+import type { DecodedHeader } from './decoder.js';
+
 export const ENTRY_OVERHEAD = 32;
 
 export function entrySize(name: string, value: string): number {
   return ENTRY_OVERHEAD + name.length + value.length;
 }
 
-/** An entry as one [name, value] tuple, shared by every header list that indexes it (never modified in place). */
-export type SharedField = [name: string, value: string];
-
 export class DynamicTable {
   private names: string[];
   private values: string[];
   /** Per slot, the entry's [name, value] once field() made it (a decoder sharing fields); null until first used. */
-  private fields: Array<SharedField | undefined> | null = null;
+  private fields: Array<DecodedHeader | undefined> | null = null;
   private mask: number;
   private head = 0;
   /** Number of entries. */
@@ -54,9 +53,9 @@ export class DynamicTable {
    * elements kind, and every `field[0]` site that sees both kinds turns into a generic keyed load (measured: ~2.5 %
    * of a proxy's CPU); the decoder's option documents that callers must not modify fields.
    */
-  field(i: number): SharedField {
+  field(i: number): DecodedHeader {
     const slot = (this.head + this.length - i) & this.mask;
-    const fields = (this.fields ??= new Array<SharedField | undefined>(this.mask + 1).fill(undefined));
+    const fields = (this.fields ??= new Array<DecodedHeader | undefined>(this.mask + 1).fill(undefined));
     return (fields[slot] ??= [this.names[slot]!, this.values[slot]!]);
   }
 
@@ -74,7 +73,7 @@ export class DynamicTable {
     this.size -= entrySize(this.names[head]!, this.values[head]!);
     this.names[head] = '';
     this.values[head] = '';
-    if (this.fields !== null) this.fields[head] = undefined;
+    if (this.fields !== null) this.fields[head] = undefined; // a slot is inserted into only after its entry left
     this.head = (head + 1) & this.mask;
     this.length--;
   }
@@ -97,7 +96,6 @@ export class DynamicTable {
     const slot = (this.head + this.length) & this.mask;
     this.names[slot] = name;
     this.values[slot] = value;
-    if (this.fields !== null) this.fields[slot] = undefined;
     this.length++;
     this.size += size;
     this.insertCount++;
@@ -121,7 +119,7 @@ export class DynamicTable {
     const names = new Array<string>(capacity).fill('');
     const values = new Array<string>(capacity).fill('');
     const old = this.fields;
-    const fields = old === null ? null : new Array<SharedField | undefined>(capacity).fill(undefined);
+    const fields = old === null ? null : new Array<DecodedHeader | undefined>(capacity).fill(undefined);
     for (let i = 0; i < this.length; i++) {
       const from = (this.head + i) & this.mask;
       names[i] = this.names[from]!;
