@@ -16,11 +16,10 @@ const CACHED_HEAD_BYTES = 2048;
 export class RequestHeadCache {
   method = '';
   path = '';
-  /** The fields the bytes were written from, and where each one's line ends in `bytes`. */
+  /** The fields the bytes were written from (none: only the request line, when `method` is set), and where each one's
+   *  line ends in `bytes`. */
   readonly fields: HeaderField[] = [];
   readonly ends: number[] = [];
-  /** Fields in `fields` that are valid (0 = only the request line, when `method` is set). */
-  count = 0;
   /** End of the request line in `bytes`. */
   lineEnd = 0;
   readonly bytes = Buffer.allocUnsafe(CACHED_HEAD_BYTES);
@@ -42,7 +41,7 @@ export function requestHeadBytes(method: string, path: string, headers: HeaderLi
   let prefix = 0;
   if (cache !== null && cache.method === method && cache.path === path) {
     prefix = cache.lineEnd;
-    const n = Math.min(cache.count, headers.length);
+    const n = Math.min(cache.fields.length, headers.length);
     while (same < n && sameField(headers[same]!, cache.fields[same]!)) prefix = cache.ends[same++]!;
   }
   let length = (prefix === 0 ? method.length + 1 + path.length + HTTP11_CRLF.length : prefix) + extra.length + 2;
@@ -96,13 +95,12 @@ function remember(cache: RequestHeadCache, method: string, path: string, headers
   const keepEnd = count > fit ? Infinity : count === 0 ? lineEnd : count === headers.length ? end : cache.ends[count - 1]!;
   if (keepEnd > CACHED_HEAD_BYTES) {
     cache.method = ''; // too long to keep: the next head is written in full
-    cache.count = 0;
+    cache.fields.length = 0;
     return;
   }
   out.copy(cache.bytes, from, from, keepEnd);
   for (let i = same; i < count; i++) cache.fields[i] = headers[i]!;
   if (cache.fields.length > count) cache.fields.length = count; // no reference kept past what is cached
-  cache.count = count;
   cache.method = method;
   cache.path = path;
   cache.lineEnd = lineEnd;
