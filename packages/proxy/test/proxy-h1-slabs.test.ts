@@ -12,23 +12,14 @@ import type { UpstreamHandler, UpstreamRequest } from '../src/upstream/exchange.
 import { H1Pool } from '../src/upstream/h1-pool.js';
 import { upstreamSlabs } from '../src/upstream/slabs.js';
 import { cluster, config, httpBackend, listener, route, standInRouter } from './proxy-fixtures.js';
-import { bodiesStayExact, firstDifference, getPath, pattern } from './slab-bodies.js';
+import { bodiesStayExact, firstDifference, getPath, pattern, writeInPieces } from './slab-bodies.js';
 
 /** GET /length/SEED/SIZE (Content-Length) or /chunked/SEED/SIZE: the pattern, 64 KiB per write as the socket takes. */
 function patternHandler(req: http.IncomingMessage, res: http.ServerResponse): void {
   const [, kind, seed, size] = String(req.url).split('/');
   const body = pattern(Number(seed), Number(size));
   res.writeHead(200, kind === 'chunked' ? { 'content-type': 'application/octet-stream' } : { 'content-type': 'application/octet-stream', 'content-length': String(body.length) });
-  let at = 0;
-  const more = (): void => {
-    while (at < body.length) {
-      const piece = body.subarray(at, at + 65_536);
-      at += piece.length;
-      if (!res.write(piece)) return void res.once('drain', more);
-    }
-    res.end();
-  };
-  more();
+  writeInPieces(res, body);
 }
 
 function slabsTaken(): number {

@@ -9,6 +9,7 @@ import * as assert from 'uvu/assert';
 import { startProxy } from '../src/proxy.js';
 import { Slab, upstreamSlabs } from '../src/upstream/slabs.js';
 import { cluster, config, h1Request, h2Backend, h2Request, httpBackend, listener, route, sleep, standInRouter } from './proxy-fixtures.js';
+import { writeInPieces } from './slab-bodies.js';
 
 /** Body `seed` of `size` bytes: every byte depends on its offset and the seed. */
 function body(seed: number, size: number): Buffer {
@@ -24,15 +25,7 @@ function bodyBackend() {
     const [, seed, size] = String(headers[':path']).split('/');
     const b = body(Number(seed), Number(size));
     stream.respond({ ':status': 200 });
-    let at = 0;
-    const more = (): void => {
-      while (at < b.length) {
-        const piece = b.subarray(at, (at += 65_536));
-        if (!stream.write(piece)) return void stream.once('drain', more);
-      }
-      stream.end();
-    };
-    more();
+    writeInPieces(stream, b);
   });
 }
 
@@ -42,15 +35,7 @@ function bodyHttpBackend() {
     const [, seed, size] = String(req.url).split('/');
     const b = body(Number(seed), Number(size));
     res.writeHead(200, { 'content-length': String(b.length) });
-    let at = 0;
-    const more = (): void => {
-      while (at < b.length) {
-        const piece = b.subarray(at, (at += 65_536));
-        if (!res.write(piece)) return void res.once('drain', more);
-      }
-      res.end();
-    };
-    more();
+    writeInPieces(res, b);
   });
 }
 

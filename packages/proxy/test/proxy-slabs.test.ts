@@ -12,7 +12,7 @@ import { SessionViews } from '../src/server/h2-session.js';
 import { SlabReader } from '../src/upstream/connect.js';
 import { Slab, SlabPool, upstreamSlabs, type SlabHolder } from '../src/upstream/slabs.js';
 import { cluster, config, h2Backend, listener, route, sleep, standInRouter } from './proxy-fixtures.js';
-import { bodiesStayExact, firstDifference, getPath, pattern } from './slab-bodies.js';
+import { bodiesStayExact, firstDifference, getPath, pattern, writeInPieces } from './slab-bodies.js';
 
 /** Backend: GET /body/SEED/SIZE answers SIZE pattern bytes, written 64 KiB at a time as the stream takes them. */
 async function patternBackend() {
@@ -21,16 +21,7 @@ async function patternBackend() {
     const [, , seed, size] = String(headers[':path']).split('/');
     const body = pattern(Number(seed), Number(size));
     stream.respond({ ':status': 200, 'content-type': 'application/octet-stream' });
-    let at = 0;
-    const more = (): void => {
-      while (at < body.length) {
-        const piece = body.subarray(at, at + 65_536);
-        at += piece.length;
-        if (!stream.write(piece)) return void stream.once('drain', more);
-      }
-      stream.end();
-    };
-    more();
+    writeInPieces(stream, body);
   });
 }
 

@@ -23,6 +23,26 @@ export function firstDifference(body: Buffer, seed: number, size: number): numbe
   return -1;
 }
 
+/** A response body (an HTTP/2 stream or node:http response) as the backends of these tests send it. */
+interface BodyWriter {
+  write(chunk: Uint8Array): boolean;
+  once(event: 'drain', listener: () => void): unknown;
+  end(): void;
+}
+
+/** Writes `body` 64 KiB at a time as `out` takes it, then ends it. */
+export function writeInPieces(out: BodyWriter, body: Uint8Array): void {
+  let at = 0;
+  const more = (): void => {
+    while (at < body.length) {
+      const piece = body.subarray(at, (at += 65_536));
+      if (!out.write(piece)) return void out.once('drain', more);
+    }
+    out.end();
+  };
+  more();
+}
+
 /** GET `path` on `session`; `slow` stops reading for 300 ms after 300 000 bytes. */
 export function getPath(session: http2.ClientHttp2Session, path: string, slow = false): Promise<Buffer> {
   return new Promise((resolve, reject) => {
