@@ -155,7 +155,7 @@ class H1Connection implements ResponseSink {
   private readonly parser: ResponseParser;
   exchange: H1Exchange | null = null;
   connected = false;
-  /** When it last became idle (ms since the epoch): the pool's sweep closes it after idleTimeoutMs. */
+  /** When it last became idle (performance.now()): the pool's sweep closes it after idleTimeoutMs. */
   idleSince = 0;
   /** Cleartext reads: into the buffer shared by the pool's sockets, or into slabs while a large body streams. */
   private readonly reader: SlabReader | null;

@@ -1,7 +1,8 @@
-// Read slabs for cleartext HTTP/2 upstream connections, reused instead of allocated per MiB. A fresh 1 MiB slab per
-// MiB downloaded is external memory V8 must collect: on Node 20 a scavenge every ~32 MB, on Node 22/24 a
-// mark-compact every ~60 ms, and 1 MiB downloads through the proxy ran 7–18 % (Node 20) and 35–37 % (Node 24) slower
-// than with reused slabs (docs/benchmarks.md).
+// Read slabs for cleartext upstream connections (HTTP/2 always, HTTP/1.1 while a large body streams: SlabReader in
+// upstream/connect.ts), reused instead of allocated per MiB. A fresh 1 MiB slab per MiB downloaded is external memory
+// V8 must collect: on Node 20 a scavenge every ~32 MB, on Node 22/24 a mark-compact every ~60 ms, and 1 MiB
+// downloads through the proxy ran 7–18 % (Node 20) and 35–37 % (Node 24) slower than with reused slabs
+// (docs/benchmarks.md).
 //
 // A slab's bytes are handed out as views (DATA payloads go to clients without a copy), so a retired slab is reused
 // only once everything that may still read it has let go. Whoever keeps a view beyond the read callback registers a
@@ -131,7 +132,7 @@ export class SlabPool {
   }
 }
 
-/** The pool of every cleartext HTTP/2 upstream connection of this process. */
+/** The pool of every cleartext upstream connection of this process (HTTP/2, and HTTP/1.1 large bodies). */
 export const upstreamSlabs = new SlabPool();
 
 /**
